@@ -1,0 +1,248 @@
+"""The catalog: every choice, its options, help texts, defaults, rules and presets.
+
+Loaded from ``catalog.yaml`` and validated on load, so a malformed entry fails with a
+message naming it instead of surfacing later as a confusing rendering error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import CatalogError
+
+CATALOG_PATH = Path(__file__).with_name("catalog.yaml")
+ROLES = ("primary", "secondary")
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+    help: str
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+    prompt: str
+    help: str
+    default: str
+    options: tuple[Option, ...]
+    multiple: bool = False
+
+    @property
+    def flag(self) -> str:
+        return f"--{self.id}"
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options)
+
+    def option(self, option_id: str) -> Option:
+        for o in self.options:
+            if o.id == option_id:
+                return o
+        raise KeyError(option_id)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    when: Mapping[str, tuple[str, ...]]
+    reason: str
+    instead: str
+
+    def matches(self, selections: Mapping[str, tuple[str, ...]]) -> bool:
+        """True when every choice named in ``when`` has one of the listed options."""
+        return all(
+            any(value in allowed for value in selections.get(choice_id, ()))
+            for choice_id, allowed in self.when.items()
+        )
+
+
+@dataclass(frozen=True)
+class Preset:
+    id: str
+    help: str
+    answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: int
+    choices: tuple[Choice, ...]
+    rules: tuple[Rule, ...]
+    presets: tuple[Preset, ...]
+
+    def choice(self, choice_id: str) -> Choice:
+        for c in self.choices:
+            if c.id == choice_id:
+                return c
+        raise KeyError(choice_id)
+
+    def preset(self, preset_id: str) -> Preset:
+        for p in self.presets:
+            if p.id == preset_id:
+                return p
+        raise KeyError(preset_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain, JSON-ready view (``stackgen options --json``)."""
+        return {
+            "version": self.version,
+            "choices": [
+                {
+                    "id": c.id,
+                    "flag": c.flag,
+                    "label": c.label,
+                    "help": c.help,
+                    "default": c.default,
+                    "multiple": c.multiple,
+                    "options": [
+                        {k: v for k, v in vars(o).items() if v is not None} for o in c.options
+                    ],
+                }
+                for c in self.choices
+            ],
+            "rules": [
+                {
+                    "id": r.id,
+                    "when": {k: list(v) for k, v in r.when.items()},
+                    "reason": r.reason,
+                    "instead": r.instead,
+                }
+                for r in self.rules
+            ],
+            "presets": [
+                {"id": p.id, "help": p.help, "answers": dict(p.answers)} for p in self.presets
+            ],
+        }
+
+
+def _require(entry: Mapping[str, Any], key: str, where: str, kind: type = str) -> Any:
+    if key not in entry:
+        raise CatalogError(f"catalog: {where} has no '{key}'")
+    value = entry[key]
+    if not isinstance(value, kind) or (kind is str and not value.strip()):
+        raise CatalogError(f"catalog: {where}: '{key}' must be a non-empty {kind.__name__}")
+    return value
+
+
+def _parse_choice(raw: Any, index: int) -> Choice:
+    if not isinstance(raw, dict):
+        raise CatalogError(f"catalog: choices[{index}] must be a mapping")
+    cid = _require(raw, "id", f"choices[{index}]")
+    where = f"choice '{cid}'"
+    multiple = bool(raw.get("multiple", False))
+    raw_options = _require(raw, "options", where, list)
+    options: list[Option] = []
+    for j, ro in enumerate(raw_options):
+        if not isinstance(ro, dict):
+            raise CatalogError(f"catalog: {where} options[{j}] must be a mapping")
+        oid = _require(ro, "id", f"{where} options[{j}]")
+        owhere = f"option '{cid}.{oid}'"
+        role = ro.get("role")
+        if role is not None and role not in ROLES:
+            raise CatalogError(f"catalog: {owhere}: role must be one of {', '.join(ROLES)}")
+        if role is not None and not multiple:
+            raise CatalogError(f"catalog: {owhere}: role is only allowed on a 'multiple' choice")
+        options.append(
+            Option(
+                id=oid,
+                label=_require(ro, "label", owhere),
+                help=_require(ro, "help", owhere),
+                role=role,
+            )
+        )
+    ids = [o.id for o in options]
+    if len(set(ids)) != len(ids):
+        raise CatalogError(f"catalog: {where} lists an option id twice")
+    default = _require(raw, "default", where)
+    if default not in ids:
+        raise CatalogError(f"catalog: {where}: default '{default}' is not one of its options")
+    if multiple and default and options[ids.index(default)].role == "secondary":
+        raise CatalogError(f"catalog: {where}: default '{default}' must be a primary option")
+    return Choice(
+        id=cid,
+        label=_require(raw, "label", where),
+        prompt=_require(raw, "prompt", where),
+        help=_require(raw, "help", where),
+        default=default,
+        options=tuple(options),
+        multiple=multiple,
+    )
+
+
+def _check_selection(choices: Mapping[str, Choice], mapping: Any, where: str) -> None:
+    if not isinstance(mapping, dict) or not mapping:
+        raise CatalogError(f"catalog: {where} must be a non-empty mapping of choice ids")
+    for cid, values in mapping.items():
+        if cid not in choices:
+            raise CatalogError(f"catalog: {where} names unknown choice '{cid}'")
+        values = values if isinstance(values, list) else [values]
+        for v in values:
+            if v not in choices[cid].option_ids:
+                raise CatalogError(f"catalog: {where} names unknown option '{cid}.{v}'")
+
+
+def parse_catalog(data: Any) -> Catalog:
+    """Validate raw YAML data and build a Catalog; raise CatalogError naming the bad entry."""
+    if not isinstance(data, dict):
+        raise CatalogError("catalog: top level must be a mapping")
+    raw_choices = _require(data, "choices", "top level", list)
+    choices = tuple(_parse_choice(rc, i) for i, rc in enumerate(raw_choices))
+    by_id = {c.id: c for c in choices}
+    if len(by_id) != len(choices):
+        raise CatalogError("catalog: a choice id is listed twice")
+
+    rules: list[Rule] = []
+    for i, rr in enumerate(data.get("rules") or []):
+        rid = _require(rr, "id", f"rules[{i}]")
+        where = f"rule '{rid}'"
+        _check_selection(by_id, rr.get("when"), f"{where} when")
+        when = {k: tuple(v if isinstance(v, list) else [v]) for k, v in rr["when"].items()}
+        rules.append(
+            Rule(
+                id=rid,
+                when=when,
+                reason=_require(rr, "reason", where),
+                instead=_require(rr, "instead", where),
+            )
+        )
+
+    presets: list[Preset] = []
+    for i, rp in enumerate(data.get("presets") or []):
+        pid = _require(rp, "id", f"presets[{i}]")
+        where = f"preset '{pid}'"
+        _check_selection(by_id, rp.get("answers"), f"{where} answers")
+        presets.append(Preset(id=pid, help=_require(rp, "help", where), answers=rp["answers"]))
+
+    return Catalog(
+        version=int(data.get("version", 1)),
+        choices=choices,
+        rules=tuple(rules),
+        presets=tuple(presets),
+    )
+
+
+def load_catalog(path: Path | str = CATALOG_PATH) -> Catalog:
+    """Read and validate a catalog file."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CatalogError(f"catalog: cannot read {path}: {exc}") from exc
+    return parse_catalog(data)
+
+
+@cache
+def default_catalog() -> Catalog:
+    return load_catalog(CATALOG_PATH)

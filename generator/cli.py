@@ -1,0 +1,192 @@
+"""The command line: parse, call the library, print. No logic lives here.
+
+Errors a user can cause become one line on stderr and an exit status in ``main``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generator import __version__
+from generator.catalog import Catalog, Choice, default_catalog
+from generator.errors import StackgenError
+from generator.stack import read_answers_file, resolve
+
+CATALOG = default_catalog()
+
+
+def _choice_flags(command: Any) -> Any:
+    """One flag per catalog choice, so a new choice in the catalog is a new flag."""
+    for choice in reversed(CATALOG.choices):
+        help_text = f"{choice.help} [default: {choice.default}]"
+        if choice.multiple:
+            help_text += " Repeatable."
+        command = click.option(
+            choice.flag,
+            choice.id,
+            type=click.Choice(choice.option_ids),
+            multiple=choice.multiple,
+            default=None,
+            help=help_text,
+        )(command)
+    return command
+
+
+def _prompt(field: str, choice: Choice | None, default: Any) -> Any:
+    """Ask on the terminal; the help of every option is shown before the prompt."""
+    if choice is None:
+        return click.prompt("Project name", default=default)
+    click.echo()
+    click.secho(f"{choice.label}: {choice.help}", bold=True)
+    options = [o for o in choice.options if o.role != "secondary"]
+    for o in options:
+        click.echo(f"  {o.id:<16} {o.label} - {o.help}")
+    value = click.prompt(
+        choice.prompt,
+        type=click.Choice([o.id for o in options]),
+        default=default,
+        show_choices=False,
+    )
+    if not choice.multiple:
+        return value
+    values = [value]
+    secondaries = [o for o in choice.options if o.role == "secondary"]
+    if secondaries:
+        click.echo("Add a secondary store beside it (or 'none'):")
+        for o in secondaries:
+            click.echo(f"  {o.id:<16} {o.label} - {o.help}")
+        extra = click.prompt(
+            "Secondary store",
+            type=click.Choice(["none", *[o.id for o in secondaries]]),
+            default="none",
+            show_choices=False,
+        )
+        if extra != "none":
+            values.append(extra)
+    return values
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="stackgen")
+def cli() -> None:
+    """Bootstrap a ready backend repository: pick a stack, get a project that installs,
+    runs, passes its tests, lints clean and carries deploy config that validates.
+
+    Shell completion (bash): eval "$(_STACKGEN_COMPLETE=bash_source stackgen)"
+    """
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="Project name, e.g. 'Orders API'. [default: DIR's name]")
+@click.option("--description", help="One-line description for the README and package metadata.")
+@_choice_flags
+@click.option(
+    "--preset",
+    type=click.Choice([p.id for p in CATALOG.presets]),
+    help="Start from a named set of answers (see `stackgen options`).",
+)
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Replay a YAML answers file, e.g. another project's .stackgen.yml.",
+)
+@click.option("--no-input", is_flag=True, help="Never prompt: take defaults for what is not given.")
+@click.option(
+    "--dry-run", is_flag=True, help="Print the tree that would be written; write nothing."
+)
+def new(
+    directory: Path | None,
+    name: str | None,
+    description: str | None,
+    preset: str | None,
+    answers_file: Path | None,
+    no_input: bool,
+    dry_run: bool,
+    **choices: Any,
+) -> None:
+    """Generate a new backend project in DIR (default: the project's slug)."""
+    from generator.render import render, tree
+
+    answers = read_answers_file(answers_file, CATALOG) if answers_file else None
+    flags: dict[str, Any] = {"name": name, "description": description, **choices}
+    interactive = not no_input and sys.stdin.isatty()
+    stack = resolve(
+        CATALOG,
+        flags=flags,
+        answers=answers,
+        preset=CATALOG.preset(preset).answers if preset else None,
+        ask=_prompt if interactive else None,
+        no_input=no_input,
+        default_name=directory.name if directory else None,
+        sources={"answers": f"--answers {answers_file}", "preset": f"--preset {preset}"},
+    )
+    target = directory if directory is not None else Path(stack.slug)
+    result = render(stack, CATALOG, target, dry_run=dry_run)
+    if dry_run:
+        click.echo(tree(result.files, target.name))
+        click.echo(f"\n{len(result.files)} files would be written (dry run: nothing written).")
+        return
+    click.echo(
+        f"Created {stack.name} in {target} ({len(result.files)} files): "
+        + ", ".join(f"{c.id}={'+'.join(stack.all(c.id))}" for c in CATALOG.choices)
+    )
+    click.echo(f"Next: cd {target} && make test   (see README.md)")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
+def options(as_json: bool) -> None:
+    """List every choice, its options and the combinations that are refused."""
+    if as_json:
+        click.echo(json.dumps(CATALOG.to_dict(), indent=2))
+        return
+    click.echo(format_catalog(CATALOG))
+
+
+def format_catalog(catalog: Catalog) -> str:
+    lines: list[str] = []
+    for c in catalog.choices:
+        extra = " (repeatable: one primary store plus secondaries)" if c.multiple else ""
+        lines.append(f"{c.label} ({c.flag}){extra}: {c.help}")
+        for o in c.options:
+            mark = "*" if o.id == c.default else " "
+            role = f" [{o.role}]" if o.role else ""
+            lines.append(f"  {mark} {o.id:<16} {o.label}{role} - {o.help}")
+        lines.append("")
+    lines.append("Refused combinations:")
+    lines.extend(f"  - {r.id}: {r.reason} Instead: {r.instead}" for r in catalog.rules)
+    if not catalog.rules:
+        lines.append("  (none: every combination of the options above works)")
+    lines.append("")
+    lines.append("Presets (--preset):")
+    lines.extend(f"  {p.id:<18} {p.help}" for p in catalog.presets)
+    lines.append("\n* = default")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: the one place errors become a message and an exit status."""
+    try:
+        cli.main(args=argv, prog_name="stackgen", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        cmd = exc.ctx.command_path if exc.ctx else "stackgen"
+        click.echo(f"{cmd}: error: {exc.format_message()} (see '{cmd} --help')", err=True)
+        sys.exit(2)
+    except click.Abort:
+        click.echo("\nAborted; nothing was written.", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted; nothing was written.", err=True)
+        sys.exit(130)
+    except StackgenError as exc:
+        click.echo(f"stackgen: error: {exc}", err=True)
+        sys.exit(exc.exit_code)

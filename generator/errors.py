@@ -1,0 +1,49 @@
+"""Errors a user can cause. Each carries a message written for that user.
+
+The CLI turns any of them into one line on stderr and an exit status in one place
+(``cli.main``); library callers catch ``StackgenError``.
+"""
+
+
+class StackgenError(Exception):
+    """Base class: something the user asked for cannot be done."""
+
+    exit_code = 1
+
+
+class UsageError(StackgenError):
+    """Bad input on the command line or in a file the user gave us."""
+
+    exit_code = 2
+
+
+class InvalidChoice(UsageError):
+    """A value that is not one of the catalog's options."""
+
+
+class InvalidName(UsageError):
+    """A project name (or other text field) that breaks a rule."""
+
+
+class IncompatibleChoices(UsageError):
+    """A combination that a catalog rule refuses."""
+
+
+class MissingValue(UsageError):
+    """A value is needed but there is no terminal to prompt on."""
+
+
+class AnswersFileError(UsageError):
+    """An answers or preset file that cannot be read or is malformed."""
+
+
+class TargetExists(UsageError):
+    """The target directory exists and is not empty."""
+
+
+class CatalogError(StackgenError):
+    """The catalog or a template layer is malformed (a bug in stackgen, not the user)."""
+
+
+class RenderError(StackgenError):
+    """Rendering failed; nothing was left on disk."""

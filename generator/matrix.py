@@ -1,0 +1,92 @@
+"""The combinations stackgen offers, computed from the catalog: all of them, and a small
+pairwise covering subset for CI. Nothing here is listed by hand, so a new catalog option
+joins both automatically."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+from generator.catalog import Catalog, Choice
+from generator.errors import IncompatibleChoices
+from generator.stack import Stack, resolve
+
+Values = tuple[tuple[str, tuple[str, ...]], ...]  # ((choice id, option ids), ...)
+
+
+def _value_sets(choice: Choice) -> list[tuple[str, ...]]:
+    """What one choice can hold: one option, or for a store choice a primary plus at most
+    one secondary."""
+    if not choice.multiple:
+        return [(o.id,) for o in choice.options]
+    primaries = [o.id for o in choice.options if o.role != "secondary"]
+    secondaries = [o.id for o in choice.options if o.role == "secondary"]
+    return [(p,) for p in primaries] + [(p, s) for p in primaries for s in secondaries]
+
+
+def all_stacks(catalog: Catalog) -> list[Stack]:
+    """Every combination the catalog allows (rules applied), in a stable order."""
+    out: list[Stack] = []
+    for combo in itertools.product(*(_value_sets(c) for c in catalog.choices)):
+        flags: dict[str, Any] = {c.id: list(v) for c, v in zip(catalog.choices, combo, strict=True)}
+        flags["name"] = stack_name(flags)
+        try:
+            out.append(resolve(catalog, flags=flags, no_input=True))
+        except IncompatibleChoices:
+            continue
+    return out
+
+
+def stack_name(selections: dict[str, Any]) -> str:
+    """A short unique project name for a combination (slugs are capped at 50 characters)."""
+    key = ";".join(f"{k}={'+'.join(v)}" for k, v in sorted(selections.items()) if k != "name")
+    return "sg-" + hashlib.sha256(key.encode()).hexdigest()[:10]
+
+
+def describe(stack: Stack) -> str:
+    """'python / monolith / postgresql+redis / docker-compose / rest'."""
+    return " / ".join("+".join(v) for v in stack.selections.values())
+
+
+NO_SECONDARY = "(no secondary)"
+
+
+def _items(stack: Stack, capable: frozenset[str]) -> list[tuple[str, str]]:
+    """The values a stack covers. A store choice without a secondary counts as a value of its
+    own, so the covering array keeps stacks both with and without one."""
+    items = [(cid, v) for cid, values in stack.selections.items() for v in values]
+    for cid, values in stack.selections.items():
+        if len(values) == 1 and cid in capable:
+            items.append((cid, NO_SECONDARY))
+    return items
+
+
+def _pairs(stack: Stack, capable: frozenset[str]) -> Iterator[tuple[Any, Any]]:
+    yield from itertools.combinations(_items(stack, capable), 2)
+
+
+def pairwise(catalog: Catalog) -> list[Stack]:
+    """A greedy covering array: every pair of option values that occurs in some valid
+    combination occurs in at least one chosen stack (and every option alone, too)."""
+    capable = frozenset(
+        c.id for c in catalog.choices if any(o.role == "secondary" for o in c.options)
+    )
+    candidates = all_stacks(catalog)
+    pairs = [set(_pairs(s, capable)) for s in candidates]
+    items = [set(_items(s, capable)) for s in candidates]
+    uncovered = set().union(*pairs)
+    singles = set().union(*items)
+    chosen: list[Stack] = []
+    while uncovered or singles:
+        best = max(
+            range(len(candidates)),
+            key=lambda i: (len(pairs[i] & uncovered), len(items[i] & singles)),
+        )
+        if not (pairs[best] & uncovered or items[best] & singles):
+            break
+        chosen.append(candidates[best])
+        uncovered -= pairs[best]
+        singles -= items[best]
+    return chosen

@@ -1,0 +1,198 @@
+"""Render a Stack: stage its layers, render once with cookiecutter into a temporary
+directory beside the target, check the result, then move it into place.
+
+Nothing is written to the target until the whole tree is rendered and checked; on any
+failure (including Ctrl-C) only what this run created is removed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator import __version__, yamlio
+from generator.catalog import Catalog
+from generator.context import build_context
+from generator.errors import CatalogError, RenderError, TargetExists
+from generator.layers import (
+    Layer,
+    discover_layers,
+    select_layers,
+    stage_template,
+    templates_digest,
+    templates_root,
+)
+from generator.stack import Stack
+
+ANSWERS_FILE = ".stackgen.yml"
+# Jinja that survived rendering: a template bug (or an unrendered directory name).
+LEFTOVER_JINJA = re.compile(r"\{\{-?\s*cookiecutter|\{%-?\s|\{#\s")
+
+
+@dataclass(frozen=True)
+class Result:
+    target: Path
+    files: tuple[str, ...]  # POSIX paths relative to the project root, sorted
+    layers: tuple[str, ...]
+
+
+def check_target(target: Path) -> None:
+    """Refuse a target that exists and is not an empty directory."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise TargetExists(
+            f"DIR: {target} already exists and is not empty; "
+            "choose a new directory or empty it first"
+        )
+
+
+def answers_document(stack: Stack, catalog: Catalog) -> str:
+    header = (
+        "# Written by stackgen: every answer that produced this project.\n"
+        "# Re-generate it with: stackgen new --answers .stackgen.yml OTHER_DIR\n"
+    )
+    body = {
+        "stackgen_version": __version__,
+        "template_version": templates_digest(),
+        "answers": stack.answers(catalog),
+    }
+    return header + yamlio.dump(body)
+
+
+def _check_tree(project: Path, copied: list[str]) -> list[str]:
+    """Every path stays inside ``project``; no Jinja survived. Returns the file list."""
+    root = project.resolve()
+    files: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(project):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            if path.is_symlink() or not path.resolve().is_relative_to(root):
+                raise RenderError(f"render produced a path outside the project: {path}")
+            if "{{" in name or "{%" in name or not name.strip():
+                raise RenderError(f"render produced an unrendered or empty name: {path}")
+        for name in filenames:
+            rel = (Path(dirpath) / name).relative_to(project).as_posix()
+            files.append(rel)
+            if rel in copied:
+                continue
+            text = (Path(dirpath) / name).read_text(encoding="utf-8", errors="replace")
+            if LEFTOVER_JINJA.search(text):
+                raise RenderError(f"template syntax survived rendering in {rel}")
+    return sorted(files)
+
+
+def plan(stack: Stack, catalog: Catalog) -> tuple[tuple[Layer, ...], dict[str, Any]]:
+    """The layers a stack needs, in staging order, and the context they render with."""
+    choice_ids = {c.id: c.option_ids for c in catalog.choices}
+    layers = select_layers(discover_layers(templates_root(), choice_ids), stack)
+    if not layers:
+        raise CatalogError("no template layer applies to this stack")
+    for layer in layers:
+        unmet = layer.unmet_requirement(stack)
+        if unmet:
+            raise CatalogError(
+                f"layer {layer.name} requires {unmet}, and no catalog rule refuses this combination"
+            )
+    return layers, build_context(stack, catalog, layers)
+
+
+def render(stack: Stack, catalog: Catalog, target: Path | str, *, dry_run: bool = False) -> Result:
+    """Render ``stack`` into ``target`` (or only compute the tree when ``dry_run``)."""
+    # Imported here so `stackgen --help` and `stackgen options` never load cookiecutter/Jinja.
+    from cookiecutter.exceptions import CookiecutterException, UndefinedVariableInTemplate
+    from cookiecutter.generate import generate_files
+    from jinja2 import TemplateError
+
+    target = Path(target).absolute()
+    check_target(target)
+    layers, context = plan(stack, catalog)
+
+    parent = target.parent
+    created = None
+    if not dry_run:
+        # The outermost directory this run creates, so a failure removes exactly that.
+        created = next((p for p in reversed(parent.parents) if not p.exists()), None)
+        if created is None and not parent.exists():
+            created = parent
+        parent.mkdir(parents=True, exist_ok=True)
+    # Staging beside the target keeps the final move a rename on one filesystem.
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}.stackgen-", dir=None if dry_run else parent)
+    )
+    try:
+        template = stage_template(layers, context, staging / "template")
+        out = staging / "out"
+        try:
+            project = Path(
+                generate_files(
+                    repo_dir=template,
+                    context={"cookiecutter": context},
+                    output_dir=out,
+                    accept_hooks=False,
+                )
+            )
+        except UndefinedVariableInTemplate as exc:  # its str() dumps the whole context
+            raise RenderError(f"rendering failed: {exc.message}: {exc.error.message}") from exc
+        except (CookiecutterException, TemplateError) as exc:
+            raise RenderError(f"rendering failed: {str(exc).splitlines()[0]}") from exc
+        (project / ANSWERS_FILE).write_text(answers_document(stack, catalog), encoding="utf-8")
+        copied = [p for p in _files(project) if _is_copy_only(p, context["_copy_without_render"])]
+        files = _check_tree(project, copied)
+        if not dry_run:
+            _move_into_place(project, target)
+    except BaseException:
+        if created is not None:
+            shutil.rmtree(created, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Result(target=target, files=tuple(files), layers=tuple(la.name for la in layers))
+
+
+def _files(project: Path) -> list[str]:
+    return [p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()]
+
+
+def _is_copy_only(rel: str, globs: list[str]) -> bool:
+    from fnmatch import fnmatch
+
+    return any(fnmatch(rel, g) for g in globs)
+
+
+def _move_into_place(project: Path, target: Path) -> None:
+    if not target.exists():
+        project.rename(target)
+        return
+    # An existing empty directory (checked above): move the children in, undoing on failure.
+    moved: list[Path] = []
+    try:
+        for child in sorted(project.iterdir()):
+            dest = target / child.name
+            child.rename(dest)
+            moved.append(dest)
+    except BaseException:
+        for dest in moved:
+            if dest.is_dir():
+                shutil.rmtree(dest, ignore_errors=True)
+            else:
+                dest.unlink(missing_ok=True)
+        raise
+
+
+def tree(files: tuple[str, ...], root_name: str) -> str:
+    """An indented tree of ``files`` for ``--dry-run``."""
+    lines = [f"{root_name}/"]
+    seen: set[str] = set()
+    for rel in files:
+        parts = rel.split("/")
+        for depth in range(1, len(parts)):
+            d = "/".join(parts[:depth])
+            if d not in seen:
+                seen.add(d)
+                lines.append("    " * depth + parts[depth - 1] + "/")
+        lines.append("    " * len(parts) + parts[-1])
+    return "\n".join(lines)

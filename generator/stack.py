@@ -1,0 +1,248 @@
+"""Answers in, one validated immutable ``Stack`` out.
+
+Precedence is explicit and applied per field: flags > answers file > preset > defaults
+(or a prompt, when there is a terminal and ``--no-input`` was not given).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from generator.catalog import Catalog, Choice
+from generator.errors import (
+    AnswersFileError,
+    IncompatibleChoices,
+    InvalidChoice,
+    InvalidName,
+    MissingValue,
+)
+
+TEXT_FIELDS = ("name", "description")
+NAME_MAX = 64
+DESCRIPTION_MAX = 200
+SLUG_MAX = 50
+SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+# Jinja's block, variable and comment openers. User text is data, never a template; we
+# refuse these outright (defence in depth: rendering also keeps values literal).
+JINJA_MARKERS = ("{{", "{%", "{#", "}}", "%}", "#}")
+
+Ask = Callable[[str, Choice | None, Any], Any]
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Every answer, validated. Choices map a choice id to a tuple of option ids."""
+
+    name: str
+    slug: str
+    description: str
+    selections: Mapping[str, tuple[str, ...]] = field(repr=False)
+
+    def __getitem__(self, choice_id: str) -> str:
+        """The (first) selected option of a choice: ``stack["language"]``."""
+        return self.selections[choice_id][0]
+
+    def all(self, choice_id: str) -> tuple[str, ...]:
+        return self.selections[choice_id]
+
+    def answers(self, catalog: Catalog) -> dict[str, Any]:
+        """The answers that reproduce this stack, as written to ``.stackgen.yml``."""
+        out: dict[str, Any] = {"name": self.name, "description": self.description}
+        for choice in catalog.choices:
+            values = self.selections[choice.id]
+            out[choice.id] = list(values) if choice.multiple else values[0]
+        return out
+
+
+def check_text(field_name: str, value: Any, *, flag: str, max_len: int) -> str:
+    """Validate a free-text field; return it stripped or raise InvalidName."""
+    if not isinstance(value, str):
+        raise InvalidName(f"{flag}: must be text, got {type(value).__name__}")
+    value = value.strip()
+    if not value:
+        raise InvalidName(f"{flag}: must not be empty")
+    if len(value) > max_len:
+        raise InvalidName(f"{flag}: at most {max_len} characters (got {len(value)})")
+    if any(unicodedata.category(ch).startswith("C") for ch in value):
+        raise InvalidName(f"{flag}: control characters and line breaks are not allowed")
+    for marker in JINJA_MARKERS:
+        if marker in value:
+            raise InvalidName(
+                f"{flag}: '{marker}' is not allowed (template syntax is never accepted in "
+                f"{field_name}s)"
+            )
+    return value
+
+
+def slugify(name: str) -> str:
+    """'My Shop API' -> 'my-shop-api'; non-ASCII letters are transliterated where possible."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def check_name(value: Any, flag: str = "--name") -> tuple[str, str]:
+    """Validate a project name; return (name, slug) or raise InvalidName with the rule broken."""
+    name = check_text("name", value, flag=flag, max_len=NAME_MAX)
+    slug = slugify(name)
+    if not slug:
+        raise InvalidName(f"{flag}: '{name}' must contain at least one ASCII letter or digit")
+    if not slug[0].isalpha():
+        raise InvalidName(
+            f"{flag}: '{name}' gives the package name '{slug}', which must start with a letter "
+            "(Python and npm package rule)"
+        )
+    if len(slug) > SLUG_MAX:
+        raise InvalidName(f"{flag}: package name '{slug}' is longer than {SLUG_MAX} characters")
+    assert SLUG_RE.match(slug), slug  # slugify guarantees the shape
+    return name, slug
+
+
+def read_answers_file(path: Path | str, catalog: Catalog) -> dict[str, Any]:
+    """Load a ``.stackgen.yml`` (or any YAML answers file) into a plain answers mapping."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise AnswersFileError(f"--answers: cannot read {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise AnswersFileError(f"--answers: {path} is not valid YAML{where}") from exc
+    if isinstance(data, dict) and isinstance(data.get("answers"), dict):
+        data = data["answers"]
+    if not isinstance(data, dict):
+        raise AnswersFileError(f"--answers: {path} must be a mapping of answers")
+    known = set(TEXT_FIELDS) | {c.id for c in catalog.choices}
+    unknown = sorted(set(map(str, data)) - known)
+    if unknown:
+        raise AnswersFileError(
+            f"--answers: {path}: unknown key '{unknown[0]}' "
+            f"(valid keys: {', '.join(sorted(known))})"
+        )
+    return dict(data)
+
+
+def _as_tuple(choice: Choice, value: Any, source: str) -> tuple[str, ...]:
+    values = value if isinstance(value, list | tuple) else [value]
+    if not values:
+        raise InvalidChoice(f"{source}: {choice.flag} needs a value")
+    out: list[str] = []
+    for v in values:
+        if not isinstance(v, str) or v not in choice.option_ids:
+            raise InvalidChoice(
+                f"{source}: {choice.flag} '{v}' is not an option "
+                f"(valid: {', '.join(choice.option_ids)})"
+            )
+        if v not in out:
+            out.append(v)
+    if len(out) > 1 and not choice.multiple:
+        raise InvalidChoice(f"{source}: {choice.flag} takes one value, got {', '.join(out)}")
+    return tuple(out)
+
+
+def _check_roles(choice: Choice, values: tuple[str, ...], source: str) -> None:
+    roles = {v: choice.option(v).role for v in values}
+    primaries = [v for v, r in roles.items() if r == "primary"]
+    if len(primaries) > 1:
+        raise IncompatibleChoices(
+            f"{choice.flag} {' + '.join(primaries)}: at most one primary store can hold the "
+            f"example resource; pick one of them"
+        )
+    if choice.multiple and any(r for r in roles.values()) and not primaries:
+        options = ", ".join(o.id for o in choice.options if o.role == "primary")
+        raise IncompatibleChoices(
+            f"{choice.flag} {' + '.join(values)}: a primary store is needed beside it "
+            f"(one of: {options})"
+        )
+
+
+def check_rules(catalog: Catalog, selections: Mapping[str, tuple[str, ...]]) -> None:
+    """Raise IncompatibleChoices for the first catalog rule this combination breaks."""
+    for rule in catalog.rules:
+        if rule.matches(selections):
+            named = ", ".join(
+                f"{catalog.choice(cid).flag} {'+'.join(v for v in selections[cid] if v in allowed)}"
+                for cid, allowed in rule.when.items()
+            )
+            raise IncompatibleChoices(f"{named}: {rule.reason} Instead: {rule.instead}")
+
+
+def resolve(
+    catalog: Catalog,
+    *,
+    flags: Mapping[str, Any],
+    answers: Mapping[str, Any] | None = None,
+    preset: Mapping[str, Any] | None = None,
+    ask: Ask | None = None,
+    no_input: bool = False,
+    default_name: str | None = None,
+    sources: Mapping[str, str] | None = None,
+) -> Stack:
+    """Merge the answer sources into a validated Stack.
+
+    ``flags`` hold values given on the command line (None when absent). ``ask(field, choice,
+    default)`` prompts for a missing value; without it (no terminal) a missing value is an
+    error naming its flag, unless ``no_input`` says to take the defaults.
+    """
+    layers = [("flags", flags), ("answers", answers or {}), ("preset", preset or {})]
+    label = dict(sources or {})
+
+    def given(key: str) -> tuple[Any, str] | None:
+        for src, mapping in layers:
+            value = mapping.get(key)
+            if value is not None and value != () and value != []:
+                return value, label.get(src, src)
+        return None
+
+    # Name first: it is asked first, and its default comes from DIR.
+    hit = given("name")
+    if hit is None:
+        if ask is not None and not no_input:
+            hit = (ask("name", None, default_name or "my-api"), "--name")
+        elif no_input or default_name:
+            hit = (default_name or "my-api", "--name")
+        else:
+            raise MissingValue(
+                "--name: no project name given and no terminal to ask on; "
+                "pass --name NAME, a DIR, or --no-input"
+            )
+    name, slug = check_name(hit[0], "--name" if hit[1] == "flags" else f"{hit[1]}: name")
+
+    hit = given("description")
+    description = check_text(
+        "description",
+        hit[0] if hit else f"{name} backend service.",
+        flag="--description" if not hit or hit[1] == "flags" else f"{hit[1]}: description",
+        max_len=DESCRIPTION_MAX,
+    )
+
+    selections: dict[str, tuple[str, ...]] = {}
+    for choice in catalog.choices:
+        hit = given(choice.id)
+        if hit is not None:
+            source = "flags" if hit[1] == "flags" else hit[1]
+            values = _as_tuple(choice, hit[0], choice.flag if source == "flags" else source)
+        elif no_input:
+            values = (choice.default,)
+        elif ask is not None:
+            values = _as_tuple(choice, ask(choice.id, choice, choice.default), choice.flag)
+        else:
+            raise MissingValue(
+                f"{choice.flag}: no value given and no terminal to ask on; pass {choice.flag} "
+                f"({'|'.join(choice.option_ids)}) or --no-input for the default ({choice.default})"
+            )
+        _check_roles(choice, values, choice.flag)
+        selections[choice.id] = values
+
+    check_rules(catalog, selections)
+    return Stack(
+        name=name, slug=slug, description=description, selections=MappingProxyType(selections)
+    )

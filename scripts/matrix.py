@@ -1,0 +1,203 @@
+"""The exhaustive run: every combination the catalog offers, generated and checked, with a
+report (matrix-report.md and matrix-report.json) and a one-line summary.
+
+    .venv/bin/python scripts/matrix.py [--jobs 2] [--out .matrix] [--only SUBSTRING]
+
+Kept practical as the catalog grows by sharing work where it provably does not change the
+result: every combination is generated and its deploy/CI config validated (seconds each),
+but the expensive application checks (install, lint, types, tests) run once per distinct
+application: combinations whose generated files are identical outside the deploy and CI
+config (Dockerfile, compose files, deploy/, infra/, .github/, README.md, .stackgen.yml)
+share one run. The grouping is by content, so a layer that changes app code for one
+infrastructure automatically gets its own run. uv's cache is shared by every install.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generator.catalog import default_catalog
+from generator.matrix import all_stacks, describe
+from generator.stack import Stack, resolve
+from tests.harness import (
+    APP_STEPS,
+    FAILED,
+    NOT_RUN,
+    PASSED,
+    Step,
+    app_checks,
+    config_checks,
+    generate,
+)
+
+DEPLOY_ONLY = ("Dockerfile", ".dockerignore", "README.md", ".stackgen.yml", ".checkov.yaml")
+DEPLOY_DIRS = ("deploy", "infra", ".github")
+
+
+def app_digest(project: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in project.rglob("*") if p.is_file()):
+        rel = path.relative_to(project)
+        if rel.name in DEPLOY_ONLY or rel.name.startswith("compose") or rel.parts[0] in DEPLOY_DIRS:
+            continue
+        h.update(rel.as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def status_of(steps: list[Step]) -> str:
+    if any(s.status == FAILED for s in steps):
+        return FAILED
+    if any(s.status == NOT_RUN for s in steps):
+        return NOT_RUN
+    return PASSED
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", type=int, default=2, help="application checks in parallel")
+    parser.add_argument("--out", type=Path, default=Path(".matrix"), help="work directory")
+    parser.add_argument("--only", help="only combinations whose description contains this")
+    args = parser.parse_args()
+
+    catalog = default_catalog()
+    started = time.monotonic()
+    combos = [s for s in all_stacks(catalog) if not args.only or args.only in describe(s)]
+    shutil.rmtree(args.out, ignore_errors=True)
+    args.out.mkdir(parents=True)
+
+    rows: dict[str, dict] = {}
+    groups: dict[str, list[Stack]] = {}
+    projects: dict[str, Path] = {}
+    for combo in combos:
+        # One project name for every combination, so identical apps have identical files.
+        stack = resolve(
+            catalog,
+            flags={**{c: list(v) for c, v in combo.selections.items()}, "name": "matrix-app"},
+            no_input=True,
+        )
+        workdir = args.out / combo.slug
+        start = time.monotonic()
+        try:
+            project = generate(stack, catalog, workdir)
+        except Exception as exc:  # reported, not raised: one broken combination is a row
+            rows[combo.slug] = {
+                "stack": describe(combo),
+                "steps": [
+                    asdict(
+                        Step(
+                            "generate",
+                            FAILED,
+                            f"{type(exc).__name__}: {exc}",
+                            time.monotonic() - start,
+                        )
+                    )
+                ],
+            }
+            continue
+        steps = [Step("generate", PASSED, "", time.monotonic() - start)]
+        steps += config_checks(project)
+        rows[combo.slug] = {"stack": describe(combo), "steps": [asdict(s) for s in steps]}
+        digest = app_digest(project)
+        groups.setdefault(digest, []).append(stack)
+        projects.setdefault(digest, project)
+        rows[combo.slug]["app_group"] = digest
+        print(f"generated + validated {describe(combo)}", flush=True)
+
+    def run_group(digest: str) -> tuple[str, list[Step]]:
+        stack = groups[digest][0]
+        steps = app_checks(stack, catalog, projects[digest])
+        print(f"app checks {describe(stack)}: {status_of(steps)}", flush=True)
+        return digest, steps
+
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        app_results = dict(pool.map(run_group, list(groups)))
+
+    for row in rows.values():
+        if "app_group" in row:
+            shared = len(groups[row["app_group"]]) > 1
+            for step in app_results[row["app_group"]]:
+                entry = asdict(step)
+                entry["shared_with_group"] = shared
+                row["steps"].append(entry)
+        else:
+            row["steps"] += [
+                asdict(Step(n, NOT_RUN, "not run: generation failed")) for n in APP_STEPS
+            ]
+        row["status"] = status_of(
+            [
+                Step(**{k: v for k, v in s.items() if k in Step.__annotations__})
+                for s in row["steps"]
+            ]
+        )
+
+    elapsed = time.monotonic() - started
+    counts = {
+        s: sum(1 for r in rows.values() if r["status"] == s) for s in (PASSED, FAILED, NOT_RUN)
+    }
+    report = {
+        "elapsed_seconds": round(elapsed, 1),
+        "combinations": len(rows),
+        "application_runs": len(groups),
+        "counts": counts,
+        "rows": rows,
+    }
+    Path("matrix-report.json").write_text(json.dumps(report, indent=2) + "\n")
+    Path("matrix-report.md").write_text(markdown(report))
+    print(
+        f"{counts[PASSED]} passed, {counts[FAILED]} failed, {counts[NOT_RUN]} not run "
+        f"({len(rows)} combinations, {len(groups)} application runs, {elapsed:.0f} s)"
+    )
+    return 1 if counts[FAILED] else 0
+
+
+def markdown(report: dict) -> str:
+    step_names: list[str] = []
+    for row in report["rows"].values():
+        for s in row["steps"]:
+            if s["name"] not in step_names:
+                step_names.append(s["name"])
+    lines = [
+        "# stackgen matrix report",
+        "",
+        f"{report['combinations']} combinations, {report['application_runs']} application runs, "
+        f"{report['elapsed_seconds']} s. "
+        + ", ".join(f"{n} {k}" for k, n in report["counts"].items()),
+        "",
+        "| stack | result | " + " | ".join(step_names) + " |",
+        "|---|---|" + "---|" * len(step_names),
+    ]
+    details: list[str] = []
+    for row in report["rows"].values():
+        by_name = {s["name"]: s for s in row["steps"]}
+        cells = []
+        for name in step_names:
+            s = by_name.get(name)
+            if s is None:
+                cells.append("-")
+                continue
+            mark = {PASSED: "pass", FAILED: "FAIL", NOT_RUN: "not run"}[s["status"]]
+            cells.append(f"{mark} ({s['seconds']:.1f}s)")
+            if s["status"] != PASSED:
+                details.append(f"### {row['stack']}: {name}\n\n```\n{s['detail']}\n```\n")
+        lines.append(f"| {row['stack']} | {row['status']} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Application steps marked with the same app group ran once for the group "
+        "(identical generated application files); see matrix-report.json.",
+        "",
+    ]
+    return "\n".join(lines + details) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""The item domain: the rules that hold however items are stored or served.
+
+Nothing here imports a web framework, an ORM or the app's configuration; a test enforces it.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class DomainError(Exception):
+    """A business rule said no."""
+
+
+class ItemNotFoundError(DomainError):
+    def __init__(self, item_id: int) -> None:
+        super().__init__(f"Item {item_id} does not exist.")
+
+
+class DuplicateItemNameError(DomainError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"An item named {name!r} already exists.")
+
+
+@dataclass
+class Item:
+    name: str
+    description: str | None = None
+    id: int | None = None
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+
+    def change(self, **fields: str | None) -> None:
+        """Apply a partial update; only ``name`` and ``description`` may change."""
+        unknown = set(fields) - {"name", "description"}
+        if unknown:
+            raise DomainError(f"Cannot change {', '.join(sorted(unknown))} of an item.")
+        if "name" in fields:
+            if not fields["name"]:
+                raise DomainError("An item needs a name.")
+            self.name = fields["name"]
+        if "description" in fields:
+            self.description = fields["description"]
+        self.updated_at = utcnow()

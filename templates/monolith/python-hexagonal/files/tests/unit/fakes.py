@@ -1,0 +1,54 @@
+"""In-memory adapters for the ports: the use cases run on these in unit tests."""
+
+from dataclasses import replace
+
+from app.domain.items import DuplicateItemNameError, Item
+from app.domain.ports import AbstractItemRepository, AbstractUnitOfWork
+
+
+class FakeItemRepository(AbstractItemRepository):
+    def __init__(self) -> None:
+        self.items: dict[int, Item] = {}
+        self.next_id = 1
+
+    async def get(self, item_id: int) -> Item | None:
+        item = self.items.get(item_id)
+        return replace(item) if item is not None else None
+
+    async def list(
+        self, *, limit: int, offset: int, name_contains: str | None = None
+    ) -> tuple[list[Item], int]:
+        needle = (name_contains or "").lower()
+        matches = [i for _, i in sorted(self.items.items()) if needle in i.name.lower()]
+        return [replace(i) for i in matches[offset : offset + limit]], len(matches)
+
+    async def add(self, item: Item) -> Item:
+        self._check_name(item)
+        item = replace(item, id=self.next_id)
+        self.next_id += 1
+        self.items[item.id or 0] = item
+        return replace(item)
+
+    async def save(self, item: Item) -> Item:
+        self._check_name(item)
+        self.items[item.id or 0] = replace(item)
+        return replace(item)
+
+    async def delete(self, item_id: int) -> None:
+        self.items.pop(item_id, None)
+
+    def _check_name(self, item: Item) -> None:
+        if any(other.name == item.name and other.id != item.id for other in self.items.values()):
+            raise DuplicateItemNameError(item.name)
+
+
+class FakeUnitOfWork(AbstractUnitOfWork):
+    def __init__(self) -> None:
+        self.items = FakeItemRepository()
+        self.commits = 0
+
+    async def commit(self) -> None:
+        self.commits += 1
+
+    async def rollback(self) -> None:
+        """Nothing to undo: the fake applies writes at once."""

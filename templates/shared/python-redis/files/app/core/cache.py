@@ -1,0 +1,44 @@
+"""Redis as a cache: string values under a key prefix, each with a time to live."""
+
+from typing import cast
+
+from fastapi import Request
+from redis.asyncio import Redis
+
+
+class Cache:
+    name = "cache"
+
+    def __init__(self, url: str, *, prefix: str, ttl_seconds: int) -> None:
+        # Bounded pool and short timeouts: a slow Redis fails requests fast instead of piling up.
+        self.client: Redis = Redis.from_url(
+            url,
+            decode_responses=True,
+            max_connections=20,
+            socket_connect_timeout=2,
+            socket_timeout=2,
+        )
+        self.prefix = prefix
+        self.ttl_seconds = ttl_seconds
+
+    def key(self, key: str) -> str:
+        return f"{self.prefix}:{key}"
+
+    async def get(self, key: str) -> str | None:
+        return cast(str | None, await self.client.get(self.key(key)))
+
+    async def set(self, key: str, value: str) -> None:
+        await self.client.set(self.key(key), value, ex=self.ttl_seconds)
+
+    async def delete(self, key: str) -> None:
+        await self.client.delete(self.key(key))
+
+    async def ping(self) -> None:
+        await self.client.ping()
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+async def get_cache(request: Request) -> Cache:
+    return cast(Cache, request.app.state.resources[Cache.name])

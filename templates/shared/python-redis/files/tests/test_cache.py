@@ -1,0 +1,79 @@
+"""The Redis cache, against the real Redis at REDIS_URL."""
+
+from urllib.parse import urlsplit
+
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.cache import Cache
+from app.core.config import Settings
+from app.core.resources import close_resources
+from app.main import create_app
+from app.models import Item
+from app.services.cached_items import item_key
+from tests.factories import create_item
+from tests.tcp_proxy import free_port, tcp_proxy
+
+
+async def test_a_read_is_served_from_the_cache(
+    client: AsyncClient, session: AsyncSession, settings: Settings
+) -> None:
+    item_id = (await create_item(session, name="Cached")).id
+    first = await client.get(f"/items/{item_id}")
+    # Change the row behind the cache's back: only a cache hit still returns the old copy.
+    await session.execute(
+        update(Item).where(Item.id == item_id).values(description="changed behind the cache")
+    )
+    await session.commit()
+    second = await client.get(f"/items/{item_id}")
+    assert second.status_code == 200
+    assert second.json() == first.json()
+    cache = Cache(settings.redis_url, prefix=settings.cache_prefix, ttl_seconds=1)
+    assert await cache.get(item_key(item_id)) is not None
+    await cache.close()
+
+
+async def test_an_update_invalidates_the_cached_item(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    item_id = (await create_item(session, name="Lamp", description="old")).id
+    assert (await client.get(f"/items/{item_id}")).json()["description"] == "old"
+    patched = await client.patch(f"/items/{item_id}", json={"description": "new"})
+    assert patched.status_code == 200
+    assert (await client.get(f"/items/{item_id}")).json()["description"] == "new"
+
+
+async def test_a_delete_invalidates_the_cached_item(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    item_id = (await create_item(session)).id
+    assert (await client.get(f"/items/{item_id}")).status_code == 200
+    assert (await client.delete(f"/items/{item_id}")).status_code == 204
+    assert (await client.get(f"/items/{item_id}")).status_code == 404
+
+
+async def test_entries_live_under_the_prefix_with_a_ttl(settings: Settings) -> None:
+    cache = Cache(settings.redis_url, prefix=settings.cache_prefix, ttl_seconds=60)
+    await cache.set("probe", "value")
+    assert await cache.client.get(f"{settings.cache_prefix}:probe") == "value"
+    assert 0 < await cache.client.ttl(cache.key("probe")) <= 60
+    await cache.delete("probe")
+    assert await cache.get("probe") is None
+    await cache.close()
+
+
+async def test_readiness_follows_the_cache_down_and_back_up(settings: Settings) -> None:
+    port = free_port()
+    down_settings = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{port}/0"})
+    real = urlsplit(settings.redis_url)
+    app = create_app(down_settings)
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        down = await client.get("/readyz")
+        async with tcp_proxy(port, real.hostname or "127.0.0.1", real.port or 6379):
+            up = await client.get("/readyz")
+            await close_resources(app.state.resources)
+    assert down.status_code == 503
+    assert down.json()["checks"] == {"cache": "down", "database": "up"}
+    assert up.status_code == 200
+    assert up.json()["checks"] == {"cache": "up", "database": "up"}

@@ -1,0 +1,51 @@
+"""/items: the example resource over REST."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.api.deps import ItemServiceDep
+from app.core.problems import problem_responses
+from app.schemas.items import ItemCreate, ItemPage, ItemRead, ItemUpdate
+
+router = APIRouter(prefix="/items", tags=["items"], responses=problem_responses(422))
+
+
+@router.get("")
+async def list_items(
+    request: Request,
+    service: ItemServiceDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    name: Annotated[
+        str | None, Query(max_length=100, description="Case-insensitive substring of the name")
+    ] = None,
+) -> ItemPage:
+    items, total = await service.list(limit=limit, offset=offset, name_contains=name)
+    return ItemPage.build(items, total, limit, offset, request.url)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))
+async def create_item(
+    data: ItemCreate, service: ItemServiceDep, request: Request, response: Response
+) -> ItemRead:
+    item = await service.create(data)
+    response.headers["Location"] = str(request.url_for("get_item", item_id=item.id))
+    return item
+
+
+@router.get("/{item_id}", responses=problem_responses(404))
+async def get_item(item_id: int, service: ItemServiceDep) -> ItemRead:
+    return await service.get(item_id)
+
+
+@router.patch("/{item_id}", responses=problem_responses(404, 409))
+async def update_item(item_id: int, data: ItemUpdate, service: ItemServiceDep) -> ItemRead:
+    return await service.update(item_id, data)
+
+
+@router.delete(
+    "/{item_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404)
+)
+async def delete_item(item_id: int, service: ItemServiceDep) -> None:
+    await service.delete(item_id)

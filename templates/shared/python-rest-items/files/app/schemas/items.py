@@ -1,0 +1,56 @@
+"""Request and response bodies for /items."""
+
+from datetime import datetime
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from starlette.datastructures import URL
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Description = Annotated[str, StringConstraints(max_length=1000)]
+
+
+class ItemCreate(BaseModel):
+    name: Name
+    description: Description | None = None
+
+
+class ItemUpdate(BaseModel):
+    """A partial update: only the fields sent are changed."""
+
+    name: Name | None = None
+    description: Description | None = None
+
+
+class ItemRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    description: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PageLinks(BaseModel):
+    self: str
+    next: str | None = None
+    prev: str | None = None
+
+
+class ItemPage(BaseModel):
+    items: list[ItemRead]
+    total: int = Field(description="Items matching the filter, over all pages")
+    limit: int
+    offset: int
+    links: PageLinks
+
+    @classmethod
+    def build(cls, items: list[ItemRead], total: int, limit: int, offset: int, url: URL) -> Self:
+        """One page, with links to the next and previous pages when there are any."""
+        links = PageLinks(self=str(url))
+        if offset + limit < total:
+            links.next = str(url.include_query_params(offset=offset + limit, limit=limit))
+        if offset > 0:
+            links.prev = str(url.include_query_params(offset=max(offset - limit, 0), limit=limit))
+        return cls(items=items, total=total, limit=limit, offset=offset, links=links)

@@ -1,0 +1,75 @@
+"""The SQL database: one async engine and session factory per app, made by the app factory."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+# Fail fast when the server is unreachable, so /readyz answers instead of hanging.
+CONNECT_ARGS: dict[str, dict[str, Any]] = {
+    "postgresql": {"timeout": 5},
+    "mysql": {"connect_timeout": 5},
+}
+
+
+def create_engine(url: str) -> AsyncEngine:
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        engine = create_async_engine(url)
+        _use_sqlite_transactions(engine)
+        return engine
+    return create_async_engine(
+        url,
+        pool_size=5,
+        max_overflow=5,
+        pool_timeout=10,
+        pool_recycle=1800,
+        pool_pre_ping=True,
+        connect_args=CONNECT_ARGS.get(backend, {}),
+    )
+
+
+def _use_sqlite_transactions(engine: AsyncEngine) -> None:
+    """Let SQLAlchemy, not the sqlite3 module, begin transactions, so SAVEPOINT and
+    transactional DDL work (the workaround SQLAlchemy documents for pysqlite/aiosqlite)."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection: Any, _: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+class Database:
+    name = "database"
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_engine(url)
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session per request; the service layer decides when to commit."""
+    database: Database = request.app.state.resources[Database.name]
+    async with database.sessionmaker() as session:
+        yield session

@@ -1,0 +1,34 @@
+"""Liveness and readiness, for load balancers and orchestrators."""
+
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from app.core.resources import Resource
+
+router = APIRouter(tags=["health"])
+logger = logging.getLogger(__name__)
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """The process is up. Checks nothing else, so a slow database never restarts the app."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"description": "A store the app needs is unreachable"}})
+async def readyz(request: Request) -> JSONResponse:
+    """The app can serve traffic: every store it needs answers."""
+    resources: dict[str, Resource] = request.app.state.resources
+    checks: dict[str, str] = {}
+    for name, resource in resources.items():
+        try:
+            await resource.ping()
+            checks[name] = "up"
+        except Exception:
+            logger.warning("readiness check failed", extra={"resource": name}, exc_info=True)
+            checks[name] = "down"
+    if "down" in checks.values():
+        return JSONResponse({"status": "unavailable", "checks": checks}, status_code=503)
+    return JSONResponse({"status": "ok", "checks": checks})

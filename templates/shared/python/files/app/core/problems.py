@@ -1,0 +1,94 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``)."""
+
+from http import HTTPStatus
+from typing import Any, cast
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+class AppError(Exception):
+    """A failure with a meaning for the client; subclasses set the status."""
+
+    status = HTTPStatus.INTERNAL_SERVER_ERROR
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFoundError(AppError):
+    status = HTTPStatus.NOT_FOUND
+
+
+class ConflictError(AppError):
+    status = HTTPStatus.CONFLICT
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> JSONResponse:
+    problem = Problem(
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        errors=errors,
+    )
+    return JSONResponse(
+        problem.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON
+    )
+
+
+# Starlette types every handler as taking Exception; each is registered for one type only.
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    error = cast(AppError, exc)
+    return problem_response(request, error.status, error.detail)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    error = cast(HTTPException, exc)
+    return problem_response(request, error.status_code, str(error.detail))
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    error = cast(RequestValidationError, exc)
+    errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
+    return problem_response(
+        request, HTTPStatus.UNPROCESSABLE_ENTITY, "The request is not valid.", errors
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for route decorators: these statuses answer with a Problem."""
+    return {
+        status: {
+            "model": Problem,
+            "content": {PROBLEM_JSON: {}},
+            "description": HTTPStatus(status).phrase,
+        }
+        for status in statuses
+    }

@@ -1,0 +1,31 @@
+"""The app factory: ``uvicorn app.main:create_app --factory``."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.api.routes import include_routers
+from app.core.config import Settings, get_settings
+from app.core.logging import configure_logging, log_requests
+from app.core.problems import install_problem_handlers
+from app.core.resources import close_resources, open_resources
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    resources = open_resources(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await close_resources(resources)
+
+    app = FastAPI(title=settings.app_name, version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.resources = resources
+    install_problem_handlers(app)
+    app.middleware("http")(log_requests)
+    include_routers(app)
+    return app

@@ -1,0 +1,46 @@
+import pytest
+from pydantic import ValidationError
+
+from app.core.config import DEVELOPMENT_ONLY_DEFAULTS, Settings, get_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [*DEVELOPMENT_ONLY_DEFAULTS, "environment", "log_level"]:
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+def test_production_refuses_development_defaults() -> None:
+    assert DEVELOPMENT_ONLY_DEFAULTS
+    with pytest.raises(ValidationError, match="must be set when ENVIRONMENT=production"):
+        Settings(_env_file=None, environment="production")
+
+
+def test_production_accepts_explicit_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in DEVELOPMENT_ONLY_DEFAULTS.items():
+        monkeypatch.setenv(name.upper(), f"{value}-prod")
+    settings = Settings(_env_file=None, environment="production")
+    assert settings.environment == "production"
+
+
+def test_development_uses_defaults() -> None:
+    settings = Settings(_env_file=None)
+    for name, value in DEVELOPMENT_ONLY_DEFAULTS.items():
+        assert getattr(settings, name) == value
+
+
+def test_values_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "DEBUG")
+    assert Settings(_env_file=None).log_level == "DEBUG"
+
+
+def test_invalid_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "staging")
+    with pytest.raises(ValidationError, match="environment"):
+        Settings(_env_file=None)
+
+
+def test_get_settings_is_cached() -> None:
+    get_settings.cache_clear()
+    assert get_settings() is get_settings()
+    get_settings.cache_clear()

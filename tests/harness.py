@@ -1,0 +1,305 @@
+"""The verification harness: generate a stack, install it and run its own checks the way its
+README says, against this machine's real servers, then validate its deploy and CI config
+with real offline validators.
+
+Used by ``tests/test_matrix.py`` (the pairwise covering array, in CI) and by
+``scripts/matrix.py`` (every combination, with a report).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.catalog import Catalog
+from generator.render import plan, render
+from generator.stack import Stack
+
+PASSED, FAILED, NOT_RUN = "passed", "failed", "not run"
+APP_STEPS = ("install", "lint", "types", "tests")
+BIN = Path(sys.executable).parent  # validators come from stackgen's own test extra
+# Several dozen concurrent uv installs share one cache: keep it out of the projects.
+UV_CACHE = Path(os.environ.get("UV_CACHE_DIR", Path.home() / ".cache" / "uv"))
+STEP_TIMEOUT = 900
+
+
+@dataclass
+class Step:
+    name: str
+    status: str
+    detail: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class Outcome:
+    stack: Stack
+    project: Path | None = None
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Step]:
+        return [s for s in self.steps if s.status == FAILED]
+
+
+@dataclass(frozen=True)
+class Service:
+    """A server on this machine that generated projects are tested against."""
+
+    name: str
+    host: str
+    port: int
+    # Make a private database (or key prefix) for one stack; return the value for {database}.
+    setup: Callable[[str], str] | None = None
+    teardown: Callable[[str], None] | None = None
+
+    def is_up(self) -> bool:
+        try:
+            with socket.create_connection((self.host, self.port), timeout=2):
+                return True
+        except OSError:
+            return False
+
+
+def _psql(sql: str) -> None:
+    subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            "test",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-qc",
+            sql,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _pg_create(name: str) -> str:
+    _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _psql(f'CREATE DATABASE "{name}"')
+    return name
+
+
+def _pg_drop(name: str) -> None:
+    _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _mariadb(sql: str) -> None:
+    client = shutil.which("mariadb") or "mysql"
+    subprocess.run(
+        [client, "-h", "127.0.0.1", "-P", "3306", "-u", "root", "-e", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _my_create(name: str) -> str:
+    _mariadb(f"DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}`")
+    return name
+
+
+def _my_drop(name: str) -> None:
+    _mariadb(f"DROP DATABASE IF EXISTS `{name}`")
+
+
+SERVICES = {
+    "postgresql": Service("PostgreSQL", "127.0.0.1", 5432, _pg_create, _pg_drop),
+    "mysql": Service("MariaDB/MySQL", "127.0.0.1", 3306, _my_create, _my_drop),
+    # Generated tests isolate themselves under a key prefix of their own.
+    "redis": Service("Redis", "127.0.0.1", 6379),
+}
+
+
+def required_services(stack: Stack, catalog: Catalog) -> list[Service]:
+    _, context = plan(stack, catalog)
+    return [SERVICES[name] for name in context["data"].get("harness", {}).get("services", [])]
+
+
+def missing_services(stack: Stack, catalog: Catalog) -> list[Service]:
+    return [s for s in required_services(stack, catalog) if not s.is_up()]
+
+
+def _run(step: str, argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Step:
+    start = time.monotonic()
+    try:
+        proc = subprocess.run(
+            argv,
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=STEP_TIMEOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        return Step(
+            step,
+            FAILED,
+            f"timed out after {STEP_TIMEOUT}s: {' '.join(argv)}",
+            time.monotonic() - start,
+        )
+    except FileNotFoundError as exc:
+        return Step(step, FAILED, f"cannot run {argv[0]}: {exc}", time.monotonic() - start)
+    seconds = time.monotonic() - start
+    if proc.returncode != 0:
+        output = (proc.stdout + proc.stderr).strip().splitlines()
+        tail = "\n".join(output[-40:])
+        return Step(step, FAILED, f"$ {' '.join(argv)} -> exit {proc.returncode}\n{tail}", seconds)
+    return Step(step, PASSED, "", seconds)
+
+
+def project_env(extra: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "DATABASE_URL")}
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # uv from the test extra
+    env["UV_CACHE_DIR"] = str(UV_CACHE)
+    env["UV_PYTHON_DOWNLOADS"] = "never"
+    env.update(extra)
+    return env
+
+
+def generate(stack: Stack, catalog: Catalog, workdir: Path) -> Path:
+    target = (workdir / stack.slug).resolve()
+    if target.exists():
+        shutil.rmtree(target)
+    render(stack, catalog, target)
+    return target
+
+
+def app_checks(stack: Stack, catalog: Catalog, project: Path) -> list[Step]:
+    """install, lint, types, tests: the project's own commands, against real servers."""
+    _, context = plan(stack, catalog)
+    harness = context["data"].get("harness", {})
+    commands: dict[str, list[str]] = harness.get("steps", {})
+    services = required_services(stack, catalog)
+    down = [s.name for s in services if not s.is_up()]
+    if down:
+        reason = f"not run: {', '.join(down)} is not reachable"
+        return [Step(name, NOT_RUN, reason) for name in APP_STEPS]
+    databases: dict[str, str] = {}
+    steps: list[Step] = []
+    try:
+        for service in services:
+            if service.setup:
+                databases[service.name] = service.setup(stack.slug.replace("-", "_"))
+        database = next(iter(databases.values()), stack.slug)
+        extra = {k: v.format(database=database) for k, v in harness.get("env", {}).items()}
+        env = project_env(extra)
+        for name in APP_STEPS:
+            if name == "tests" and extra and "tests" in commands and steps[0].status == PASSED:
+                # Also the README's plain `make test`, without the server's URL.
+                steps.append(
+                    _run("tests (default settings)", commands[name], project, project_env({}))
+                )
+            if name not in commands:
+                steps.append(Step(name, NOT_RUN, "not run: the language layer declares no command"))
+                continue
+            if steps and steps[0].status != PASSED:
+                steps.append(Step(name, NOT_RUN, "not run: install failed"))
+                continue
+            steps.append(_run(name, commands[name], project, env))
+    finally:
+        for service in services:
+            if service.teardown and service.name in databases:
+                service.teardown(databases[service.name])
+    return steps
+
+
+def _yaml_files(project: Path) -> list[Path]:
+    skip = {".venv", "node_modules", ".git"}
+    return sorted(
+        p
+        for p in project.rglob("*")
+        if p.suffix in (".yml", ".yaml") and not skip & set(p.relative_to(project).parts)
+    )
+
+
+def _validators(project: Path) -> Iterable[tuple[str, list[str]]]:
+    """(step name, argv) for every validator that applies to the files this project has."""
+    for dockerfile in sorted(project.rglob("Dockerfile")):
+        yield (
+            f"hadolint {dockerfile.relative_to(project)}",
+            [str(BIN / "hadolint"), str(dockerfile)],
+        )
+    for wf in sorted((project / ".github" / "workflows").glob("*.y*ml")):
+        yield (
+            f"workflow schema {wf.relative_to(project)}",
+            [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(wf)],
+        )
+    for compose in [p for p in _yaml_files(project) if p.name.startswith("compose")]:
+        yield (
+            f"compose schema {compose.relative_to(project)}",
+            [
+                str(BIN / "check-jsonschema"),
+                "--builtin-schema",
+                "vendor.compose-spec",
+                str(compose),
+            ],
+        )
+    manifests = sorted((project / "deploy" / "k8s").glob("*.yaml"))
+    if manifests:
+        # --strict: without it, unknown fields pass.
+        yield (
+            "kubernetes-validate",
+            [str(BIN / "kubernetes-validate"), "--strict", "--quiet", *map(str, manifests)],
+        )
+    # Skipped checks live in the project's .checkov.yaml, each with its reason.
+    yield (
+        "checkov",
+        [
+            str(BIN / "checkov"),
+            "-d",
+            ".",
+            "--config-file",
+            ".checkov.yaml",
+            "--compact",
+            "--quiet",
+            "--skip-download",
+        ],
+    )
+    yaml_files = [str(p.relative_to(project)) for p in _yaml_files(project)]
+    if yaml_files:
+        yield "yamllint", [str(BIN / "yamllint"), "-s", *yaml_files]
+
+
+def config_checks(project: Path) -> list[Step]:
+    """Deploy and CI config through real offline validators."""
+    project = project.resolve()
+    return [_run(name, argv, project) for name, argv in _validators(project)]
+
+
+def check_stack(
+    stack: Stack, catalog: Catalog, workdir: Path, *, app: bool = True, config: bool = True
+) -> Outcome:
+    outcome = Outcome(stack)
+    start = time.monotonic()
+    try:
+        outcome.project = generate(stack, catalog, workdir)
+    except Exception as exc:
+        outcome.steps.append(
+            Step("generate", FAILED, f"{type(exc).__name__}: {exc}", time.monotonic() - start)
+        )
+        return outcome
+    outcome.steps.append(Step("generate", PASSED, "", time.monotonic() - start))
+    if config:
+        outcome.steps.extend(config_checks(outcome.project))
+    if app:
+        outcome.steps.extend(app_checks(stack, catalog, outcome.project))
+    return outcome

@@ -1,0 +1,144 @@
+"""The catalog is validated on load, and it is consistent with the layers and the matrix."""
+
+import copy
+
+import pytest
+import yaml
+
+from generator.catalog import CATALOG_PATH, parse_catalog
+from generator.errors import CatalogError, IncompatibleChoices
+from generator.layers import discover_layers, templates_root
+from generator.matrix import all_stacks, pairwise
+from generator.stack import resolve
+
+RAW = yaml.safe_load(CATALOG_PATH.read_text())
+
+
+def _broken(edit):
+    data = copy.deepcopy(RAW)
+    edit(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["choices"][0].pop("help"), "choice 'language' has no 'help'"),
+        (lambda d: d["choices"][0].update(default="cobol"), "default 'cobol' is not one of"),
+        (
+            lambda d: d["choices"][2]["options"][0].update(role="tertiary"),
+            "option 'database.sqlite': role must be",
+        ),
+        (
+            lambda d: d["choices"][0]["options"][0].update(role="primary"),
+            "option 'language.python': role is only allowed",
+        ),
+        (
+            lambda d: d["choices"][1]["options"].append(dict(d["choices"][1]["options"][0])),
+            "choice 'architecture' lists an option id twice",
+        ),
+        (
+            lambda d: d["choices"][0]["options"][0].update(label=""),
+            "option 'language.python': 'label' must be a non-empty str",
+        ),
+        (
+            lambda d: d["rules"].append(
+                {"id": "r1", "when": {"language": ["go"]}, "reason": "x", "instead": "y"}
+            ),
+            "rule 'r1' when names unknown option 'language.go'",
+        ),
+        (
+            lambda d: d["rules"].append(
+                {"id": "r2", "when": {"colour": ["red"]}, "reason": "x", "instead": "y"}
+            ),
+            "rule 'r2' when names unknown choice 'colour'",
+        ),
+        (
+            lambda d: d["rules"].append(
+                {"id": "r3", "when": {"language": ["python"]}, "reason": "x"}
+            ),
+            "rule 'r3' has no 'instead'",
+        ),
+        (
+            lambda d: d["presets"][0]["answers"].update(api="soap"),
+            "preset 'python-postgres' answers names unknown option 'api.soap'",
+        ),
+    ],
+)
+def test_a_malformed_catalog_names_the_bad_entry(edit, message) -> None:
+    with pytest.raises(CatalogError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        parse_catalog(_broken(edit))
+
+
+def test_every_option_has_a_plain_help_sentence(catalog) -> None:
+    for choice in catalog.choices:
+        for option in choice.options:
+            assert option.help.endswith("."), f"{choice.id}.{option.id}"
+            assert len(option.help) <= 160, f"{choice.id}.{option.id} help is not one sentence"
+
+
+def test_every_option_is_reachable_and_in_a_ci_stack(catalog) -> None:
+    everything = {(c, v) for s in all_stacks(catalog) for c, vs in s.selections.items() for v in vs}
+    in_ci = {(c, v) for s in pairwise(catalog) for c, vs in s.selections.items() for v in vs}
+    offered = {(c.id, o.id) for c in catalog.choices for o in c.options}
+    assert offered == everything, "an option that no valid combination can reach"
+    assert offered == in_ci, "an option that the CI covering array leaves out"
+
+
+def test_the_covering_array_covers_every_valid_pair(catalog) -> None:
+    import itertools
+
+    def pairs(stack):
+        items = [(c, v) for c, vs in stack.selections.items() for v in vs]
+        return set(itertools.combinations(items, 2))
+
+    possible = set().union(*(pairs(s) for s in all_stacks(catalog)))
+    covered = set().union(*(pairs(s) for s in pairwise(catalog)))
+    assert possible == covered
+
+
+def test_every_option_has_a_template_layer(catalog) -> None:
+    """Adding an option means a catalog entry plus its layer: none may be left without."""
+    layers = discover_layers(templates_root(), {c.id: c.option_ids for c in catalog.choices})
+    for stack in all_stacks(catalog):
+        chosen = [la for la in layers if la.applies_to(stack)]
+        for choice in catalog.choices:
+            assert any(choice.id in la.when for la in chosen), (
+                f"{stack.selections}: no layer is selected by {choice.id}"
+            )
+
+
+def test_every_allowed_combination_plans(catalog) -> None:
+    """Every combination the rules let through has layers whose requirements hold and whose
+    contributions merge: a missing rule fails here, before anything is rendered."""
+    from generator.render import plan
+
+    for stack in all_stacks(catalog):
+        layers, context = plan(stack, catalog)
+        assert layers and context["data"]
+
+
+def rule_flags(catalog, when) -> dict[str, list[str]]:
+    """The flags that select a rule's combination (a secondary store gets the default primary)."""
+    flags = {}
+    for cid, values in when.items():
+        values = list(values) if isinstance(values, list | tuple) else [values]
+        choice = catalog.choice(cid)
+        if choice.multiple and all(choice.option(v).role == "secondary" for v in values):
+            values = [choice.default, *values]
+        flags[cid] = values[:2]
+    return flags
+
+
+@pytest.mark.parametrize("rule", RAW.get("rules") or [], ids=lambda r: r["id"])
+def test_every_rule_refuses_its_combination(catalog, rule) -> None:
+    flags = rule_flags(catalog, rule["when"])
+    with pytest.raises(IncompatibleChoices, match=rule["reason"][:30]):
+        resolve(catalog, flags={"name": "x", **flags}, no_input=True)
+
+
+def test_presets_resolve(catalog) -> None:
+    for preset in catalog.presets:
+        stack = resolve(catalog, flags={"name": "p"}, preset=preset.answers, no_input=True)
+        for cid, value in preset.answers.items():
+            assert list(stack.all(cid)) == (value if isinstance(value, list) else [value])

@@ -1,0 +1,43 @@
+"""Every stack of the pairwise covering array, generated and checked for real: the project's
+own install, lint, type-check and tests against this machine's servers, and its deploy and
+CI config through offline validators. Slow; parallel with pytest-xdist."""
+
+import os
+
+import pytest
+
+from generator.catalog import default_catalog
+from generator.matrix import describe, pairwise
+from tests.harness import PASSED, check_stack, missing_services
+
+CATALOG = default_catalog()
+CI_STACKS = pairwise(CATALOG)
+
+
+def _id(stack) -> str:
+    return describe(stack).replace(" / ", "-")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stack", CI_STACKS, ids=_id)
+def test_generated_project_passes_every_check(stack, tmp_path) -> None:
+    missing = missing_services(stack, CATALOG)
+    if missing:
+        reason = ", ".join(f"{s.name} not reachable at {s.host}:{s.port}" for s in missing)
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and a required service is down: {reason}")
+        pytest.skip(reason)
+    outcome = check_stack(stack, CATALOG, tmp_path)
+    report = "\n\n".join(
+        f"[{s.name}] {s.status}: {s.detail}" for s in outcome.steps if s.status != PASSED
+    )
+    assert [s.name for s in outcome.steps if s.status != PASSED] == [], report
+    names = [s.name for s in outcome.steps]
+    # The checks really ran: the project's own four steps and each kind of validator.
+    assert {"install", "lint", "types", "tests", "yamllint"} <= set(names)
+    assert any(n.startswith("hadolint") for n in names)
+    assert any(n.startswith("workflow schema") for n in names)
+    assert any(n.startswith("compose schema") for n in names)
+    assert "checkov" in names
+    if stack["infrastructure"] == "kubernetes":
+        assert "kubernetes-validate" in names
