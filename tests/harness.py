@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -137,31 +138,40 @@ def missing_services(stack: Stack, catalog: Catalog) -> list[Service]:
     return [s for s in required_services(stack, catalog) if not s.is_up()]
 
 
+def _tail(output: str | None, lines: int = 40) -> str:
+    return "\n".join((output or "").strip().splitlines()[-lines:])
+
+
 def _run(step: str, argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Step:
     start = time.monotonic()
     try:
-        proc = subprocess.run(
+        # Its own process group, so a timeout also stops what make and uv started.
+        proc = subprocess.Popen(
             argv,
             cwd=cwd,
             env=env,
-            capture_output=True,
-            text=True,
-            timeout=STEP_TIMEOUT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-        )
-    except subprocess.TimeoutExpired:
-        return Step(
-            step,
-            FAILED,
-            f"timed out after {STEP_TIMEOUT}s: {' '.join(argv)}",
-            time.monotonic() - start,
+            text=True,
+            start_new_session=True,
         )
     except FileNotFoundError as exc:
         return Step(step, FAILED, f"cannot run {argv[0]}: {exc}", time.monotonic() - start)
+    try:
+        output, _ = proc.communicate(timeout=STEP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        output, _ = proc.communicate()  # everything printed before the kill
+        return Step(
+            step,
+            FAILED,
+            f"timed out after {STEP_TIMEOUT}s: {' '.join(argv)}\n{_tail(output)}",
+            time.monotonic() - start,
+        )
     seconds = time.monotonic() - start
     if proc.returncode != 0:
-        output = (proc.stdout + proc.stderr).strip().splitlines()
-        tail = "\n".join(output[-40:])
+        tail = _tail(output)
         return Step(step, FAILED, f"$ {' '.join(argv)} -> exit {proc.returncode}\n{tail}", seconds)
     return Step(step, PASSED, "", seconds)
 
