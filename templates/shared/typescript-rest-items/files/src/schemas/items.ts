@@ -1,0 +1,82 @@
+/** Request and response bodies for /items: validated by Fastify, published in the OpenAPI document. */
+import { Type, type Static } from "typebox";
+
+import type { ItemRow } from "../repositories/items.js";
+
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" });
+// Null first: with type coercion on, ajv would otherwise turn null into "".
+const Description = Type.Union([Type.Null(), Type.String({ maxLength: 1000 })]);
+
+export const ItemCreate = Type.Object(
+  { name: Name, description: Type.Optional(Description) },
+  { additionalProperties: false },
+);
+export type ItemCreate = Static<typeof ItemCreate>;
+
+/** A partial update: only the fields sent are changed. */
+export const ItemUpdate = Type.Object(
+  { name: Type.Optional(Name), description: Type.Optional(Description) },
+  { additionalProperties: false },
+);
+export type ItemUpdate = Static<typeof ItemUpdate>;
+
+export const ItemRead = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  description: Description,
+  created_at: Type.String({ format: "date-time" }),
+  updated_at: Type.String({ format: "date-time" }),
+});
+export type ItemRead = Static<typeof ItemRead>;
+
+export const ItemId = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+export const ItemQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+  name: Type.Optional(
+    Type.String({ maxLength: 100, description: "Case-insensitive substring of the name" }),
+  ),
+});
+
+export const ItemPage = Type.Object({
+  items: Type.Array(ItemRead),
+  total: Type.Integer({ description: "Items matching the filter, over all pages" }),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+  links: Type.Object({
+    self: Type.String(),
+    next: Type.Optional(Type.String()),
+    prev: Type.Optional(Type.String()),
+  }),
+});
+export type ItemPage = Static<typeof ItemPage>;
+
+export function toItemRead(item: ItemRow): ItemRead {
+  return {
+    id: item.id,
+    name: item.name,
+    description: item.description,
+    created_at: item.createdAt.toISOString(),
+    updated_at: item.updatedAt.toISOString(),
+  };
+}
+
+/** One page, with links to the next and previous pages when there are any. */
+export function buildPage(
+  rows: ItemRow[],
+  total: number,
+  { limit, offset }: { limit: number; offset: number },
+  url: URL,
+): ItemPage {
+  const at = (start: number): string => {
+    const link = new URL(url);
+    link.searchParams.set("offset", String(start));
+    link.searchParams.set("limit", String(limit));
+    return link.toString();
+  };
+  const links: ItemPage["links"] = { self: url.toString() };
+  if (offset + limit < total) links.next = at(offset + limit);
+  if (offset > 0) links.prev = at(Math.max(offset - limit, 0));
+  return { items: rows.map(toItemRead), total, limit, offset, links };
+}

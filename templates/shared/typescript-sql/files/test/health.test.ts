@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { buildApp } from "../src/app.js";
+import { startApp, testConfig } from "./helpers.js";
+import { freePort, tcpProxy } from "./tcp-proxy.js";
+
+describe("health", () => {
+  let app: Awaited<ReturnType<typeof startApp>>;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(() => app.close());
+
+  it("is alive without touching the database", async () => {
+    const response = await app.inject("/healthz");
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: "ok" });
+  });
+
+  it("is ready when every store answers", async () => {
+    const response = await app.inject("/readyz");
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: "ok", checks: { database: "up" } });
+  });
+});
+
+describe("readiness", () => {
+  it("follows the database down and back up, with no restart", async (context) => {
+    const config = testConfig();
+    const url = new URL(config.databaseUrl);
+    if (url.protocol === "file:") {
+      context.skip("SQLite is a file inside the app: there is no server to stop");
+    }
+    const port = await freePort();
+    const down = new URL(config.databaseUrl);
+    down.hostname = "127.0.0.1";
+    down.port = String(port);
+    const app = await buildApp({ ...config, databaseUrl: down.toString() });
+    try {
+      const before = await app.inject("/readyz");
+      const stop = await tcpProxy(port, url.hostname, Number(url.port || "5432"));
+      const after = await app.inject("/readyz");
+      await app.close();
+      await stop();
+      expect(before.statusCode).toBe(503);
+      expect(before.json()).toEqual({ status: "unavailable", checks: { database: "down" } });
+      expect(after.statusCode).toBe(200);
+      expect(after.json()).toEqual({ status: "ok", checks: { database: "up" } });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("is not ready once the database connection is gone", async () => {
+    const app = await startApp();
+    await app.resources.database.close();
+    const response = await app.inject("/readyz");
+    await app.close();
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({ status: "unavailable", checks: { database: "down" } });
+  });
+});

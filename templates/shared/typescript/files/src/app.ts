@@ -1,0 +1,49 @@
+/** The app factory: every dependency comes in through `config`, nothing happens at import. */
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance } from "fastify";
+
+import type { Config } from "./config.js";
+import { registerProblemHandlers } from "./problems.js";
+import { createResources, type Resources } from "./resources.js";
+import { healthRoutes } from "./routes/health.js";
+import { itemRoutes } from "./routes/items.js";
+import { createItemService } from "./services/items.js";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    resources: Resources;
+  }
+}
+
+export async function buildApp(config: Config): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    ajv: { customOptions: { coerceTypes: "array", removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const resources = createResources(config);
+  app.decorate("resources", resources);
+  app.addHook("onClose", async () => {
+    await Promise.all(Object.values(resources).map((resource) => resource.close()));
+  });
+
+  registerProblemHandlers(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: {{ cookiecutter.project_name | quote }},
+        description: {{ cookiecutter.description | quote }},
+        version: "0.1.0",
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
+
+  await app.register(healthRoutes(Object.values(resources)));
+  await app.register(itemRoutes(createItemService(resources)));
+  return app;
+}

@@ -1,0 +1,56 @@
+/** Settings from the environment, read once by the entry point and passed to the app factory. */
+
+export const ENVIRONMENTS = ["development", "test", "production"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Settings of the stores; their development defaults are refused in production. */
+export const SETTINGS = {
+{%- for key, setting in cookiecutter.data.typescript_settings.items() %}
+  {{ key }}: {
+    env: {{ setting.env | quote }},
+    developmentDefault: {{ setting.development_default | quote }},
+  },
+{%- endfor %}
+} as const;
+
+export type Config = {
+  environment: Environment;
+  logLevel: string;
+  host: string;
+  port: number;
+} & Record<keyof typeof SETTINGS, string>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const environment = env.ENVIRONMENT ?? "development";
+  if (!isEnvironment(environment)) {
+    throw new ConfigError(
+      `ENVIRONMENT must be one of ${ENVIRONMENTS.join(", ")}, not "${environment}"`,
+    );
+  }
+  const port = Number(env.PORT ?? "8000");
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigError(`PORT must be a TCP port number, not "${env.PORT ?? ""}"`);
+  }
+  const stores = Object.fromEntries(
+    Object.entries(SETTINGS).map(([key, setting]) => {
+      const value = env[setting.env];
+      if (environment === "production" && !value) {
+        throw new ConfigError(`${setting.env} must be set when ENVIRONMENT=production`);
+      }
+      return [key, value ?? setting.developmentDefault];
+    }),
+  ) as Record<keyof typeof SETTINGS, string>;
+  return {
+    environment,
+    logLevel: env.LOG_LEVEL?.toLowerCase() ?? "info",
+    host: env.HOST ?? "0.0.0.0",
+    port,
+    ...stores,
+  };
+}
+
+function isEnvironment(value: string): value is Environment {
+  return (ENVIRONMENTS as readonly string[]).includes(value);
+}

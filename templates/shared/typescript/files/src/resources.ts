@@ -1,0 +1,21 @@
+/** The app's connections to the outside world: created by the app factory, closed with the app. */
+import type { Config } from "./config.js";
+{%- for name, resource in cookiecutter.data.typescript_resources.items() %}
+import { {{ resource.factory }} } from "{{ resource.module }}";
+{%- endfor %}
+
+export interface Resource {
+  readonly name: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createResources(config: Config) {
+  return {
+{%- for name, resource in cookiecutter.data.typescript_resources.items() %}
+    {{ name }}: {{ resource.factory }}(config.{{ resource.setting }}),
+{%- endfor %}
+  };
+}
+
+export type Resources = ReturnType<typeof createResources>;

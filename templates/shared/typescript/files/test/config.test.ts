@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+
+import { ConfigError, SETTINGS, loadConfig } from "../src/config.js";
+
+const required = Object.values(SETTINGS).map((setting) => setting.env);
+const production = Object.fromEntries(required.map((name) => [name, `${name} value`]));
+
+describe("loadConfig", () => {
+  it("has development defaults", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ environment: "development", port: 8000, logLevel: "info" });
+    for (const [key, setting] of Object.entries(SETTINGS)) {
+      expect(config).toHaveProperty(key, setting.developmentDefault);
+    }
+  });
+
+  it("reads the environment", () => {
+    const config = loadConfig({
+      ENVIRONMENT: "production",
+      PORT: "9000",
+      LOG_LEVEL: "WARN",
+      ...production,
+    });
+    expect(config).toMatchObject({ environment: "production", port: 9000, logLevel: "warn" });
+    for (const [key, setting] of Object.entries(SETTINGS)) {
+      expect(config).toHaveProperty(key, `${setting.env} value`);
+    }
+  });
+
+  it.each([
+    [{ ENVIRONMENT: "staging" }, /ENVIRONMENT must be one of/],
+    [{ PORT: "http" }, /PORT must be a TCP port/],
+  ])("refuses %o", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it.each(required)("refuses production without %s", (name) => {
+    const env = Object.fromEntries(
+      Object.entries({ ...production, ENVIRONMENT: "production" }).filter(([key]) => key !== name),
+    );
+    expect(() => loadConfig(env)).toThrow(`${name} must be set when ENVIRONMENT=production`);
+  });
+});

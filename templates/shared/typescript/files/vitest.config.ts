@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    // The test files share one database server; run them one after another.
+    fileParallelism: false,
+    coverage: {
+      provider: "v8",
+      include: ["src/**/*.ts"],
+      // The process entry points only wire things together; the app factory is tested.
+      exclude: ["src/server.ts", "src/db/migrate.ts"],
+      thresholds: { lines: 90, functions: 90, branches: 90, statements: 90 },
+    },
+  },
+});
