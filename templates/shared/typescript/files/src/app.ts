@@ -9,7 +9,7 @@ import { registerProblemHandlers } from "./problems.js";
 import { createResources, type Resources } from "./resources.js";
 import { healthRoutes } from "./routes/health.js";
 import { itemRoutes } from "./routes/items.js";
-import { createItemService } from "./services/items.js";
+import { createItemService } from "{{ cookiecutter.data.typescript_item_service }}";
 
 declare module "fastify" {
   interface FastifyInstance {

@@ -12,8 +12,8 @@ import {
   ItemUpdate,
   buildPage,
   toItemRead,
+  type ItemService,
 } from "../schemas/items.js";
-import type { ItemService } from "../services/items.js";
 
 export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
   return (app, _options, done) => {

@@ -1,8 +1,6 @@
 /** Request and response bodies for /items: validated by Fastify, published in the OpenAPI document. */
 import { Type, type Static } from "typebox";
 
-import type { ItemRow } from "../repositories/items.js";
-
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" });
 // Null first: with type coercion on, ajv would otherwise turn null into "".
 const Description = Type.Union([Type.Null(), Type.String({ maxLength: 1000 })]);
@@ -52,7 +50,29 @@ export const ItemPage = Type.Object({
 });
 export type ItemPage = Static<typeof ItemPage>;
 
-export function toItemRead(item: ItemRow): ItemRead {
+/** What the routes need of an item, whichever architecture produced it. */
+export interface ItemView {
+  id: number;
+  name: string;
+  description: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The use cases the routes call; each architecture style provides an implementation. */
+export interface ItemService {
+  list(filter: {
+    limit: number;
+    offset: number;
+    nameContains?: string | undefined;
+  }): Promise<[ItemView[], number]>;
+  get(id: number): Promise<ItemView>;
+  create(data: { name: string; description: string | null }): Promise<ItemView>;
+  update(id: number, changes: { name?: string; description?: string | null }): Promise<ItemView>;
+  delete(id: number): Promise<void>;
+}
+
+export function toItemRead(item: ItemView): ItemRead {
   return {
     id: item.id,
     name: item.name,
@@ -64,7 +84,7 @@ export function toItemRead(item: ItemRow): ItemRead {
 
 /** One page, with links to the next and previous pages when there are any. */
 export function buildPage(
-  rows: ItemRow[],
+  rows: ItemView[],
   total: number,
   { limit, offset }: { limit: number; offset: number },
   url: URL,

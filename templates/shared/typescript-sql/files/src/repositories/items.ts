@@ -1,14 +1,11 @@
-/** Items in the SQL database: the only module that writes queries for them. */
+/** Items in the SQL database: the only module that writes queries for them, whatever the style. */
 import { count, eq, sql, type SQL } from "drizzle-orm";
 
 import type { Db } from "../db/client.js";
 import { items } from "../db/schema.js";
 
 export type ItemRow = typeof items.$inferSelect;
-export interface ItemChanges {
-  name?: string;
-  description?: string | null;
-}
+export type ItemChanges = Partial<Pick<ItemRow, "name" | "description" | "updatedAt">>;
 export interface ItemFilter {
   limit: number;
   offset: number;
@@ -45,7 +42,7 @@ export class ItemRepository {
     return row;
   }
 
-  async add(data: { name: string; description?: string | null }): Promise<ItemRow> {
+  async add(data: typeof items.$inferInsert): Promise<ItemRow> {
     const [row] = await this.db.insert(items).values(data).returning();
     if (!row) throw new Error("INSERT returned no row");
     return row;
@@ -54,7 +51,7 @@ export class ItemRepository {
   async update(id: number, changes: ItemChanges): Promise<ItemRow | undefined> {
     const [row] = await this.db
       .update(items)
-      .set({ ...changes, updatedAt: new Date() })
+      .set({ updatedAt: new Date(), ...changes })
       .where(eq(items.id, id))
       .returning();
     return row;

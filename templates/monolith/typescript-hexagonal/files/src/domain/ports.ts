@@ -1,0 +1,23 @@
+/** Ports: what the domain needs from the outside world, as interfaces. */
+import type { Item } from "./items.js";
+
+export interface StoredItem extends Item {
+  readonly id: number;
+}
+
+/** A page of items whose name contains a substring (any case). */
+export interface ItemFilter {
+  limit: number;
+  offset: number;
+  nameContains?: string | undefined;
+}
+
+export interface ItemRepository {
+  get(id: number): Promise<StoredItem | undefined>;
+  list(filter: ItemFilter): Promise<[StoredItem[], number]>;
+  /** Store a new item; reject with DuplicateItemNameError if its name is taken. */
+  add(item: Item): Promise<StoredItem>;
+  /** Store changes to an existing item; reject with DuplicateItemNameError likewise. */
+  save(item: StoredItem): Promise<StoredItem>;
+  delete(id: number): Promise<void>;
+}
