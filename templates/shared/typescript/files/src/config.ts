@@ -9,6 +9,10 @@ export const SETTINGS = {
   {{ key }}: {
     env: {{ setting.env | quote }},
     developmentDefault: {{ setting.development_default | quote }},
+{%- if setting.password_env is defined %}
+    // Put into the URL as its password when set: platforms inject it from a secret store.
+    passwordEnv: {{ setting.password_env | quote }},
+{%- endif %}
   },
 {%- endfor %}
 } as const;
@@ -39,7 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       if (environment === "production" && !value) {
         throw new ConfigError(`${setting.env} must be set when ENVIRONMENT=production`);
       }
-      return [key, value ?? setting.developmentDefault];
+      return [key, withPassword(value ?? setting.developmentDefault, setting, env)];
     }),
   ) as Record<keyof typeof SETTINGS, string>;
   return {
@@ -49,6 +53,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     ...stores,
   };
+}
+
+function withPassword(url: string, setting: object, env: NodeJS.ProcessEnv): string {
+  const password = "passwordEnv" in setting ? env[String(setting.passwordEnv)] : undefined;
+  if (!password) return url;
+  const parsed = new URL(url);
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
 }
 
 function isEnvironment(value: string): value is Environment {

@@ -41,4 +41,11 @@ describe("loadConfig", () => {
     );
     expect(() => loadConfig(env)).toThrow(`${name} must be set when ENVIRONMENT=production`);
   });
+{%- for key, setting in cookiecutter.data.typescript_settings.items() if setting.password_env is defined %}
+
+  it("puts {{ setting.password_env }} into {{ key }} as its password", () => {
+    const config = loadConfig({ {{ setting.password_env }}: "s3cr/t@:x" });
+    expect(decodeURIComponent(new URL(config.{{ key }}).password)).toBe("s3cr/t@:x");
+  });
+{%- endfor %}
 });

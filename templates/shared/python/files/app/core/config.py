@@ -5,6 +5,9 @@ from typing import Literal, Self
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+{%- if cookiecutter.data.python_settings.values() | selectattr("password_field", "defined") | list %}
+from sqlalchemy.engine import make_url
+{%- endif %}
 
 # Values fine on a laptop and in tests, refused in production so it cannot start on them.
 DEVELOPMENT_ONLY_DEFAULTS: dict[str, str] = {
@@ -22,6 +25,10 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 {%- for name, field in cookiecutter.data.python_settings.items() %}
     {{ name }}: {{ field.type }} = {{ field.default if field.default is defined else cookiecutter.data.env[name | upper].value | quote }}
+{%- if field.password_field is defined %}
+    # Put into {{ name }} as its password when set: platforms inject it from a secret store.
+    {{ field.password_field }}: str | None = None
+{%- endif %}
 {%- endfor %}
 
     @model_validator(mode="after")
@@ -34,6 +41,11 @@ class Settings(BaseSettings):
                         "the development default is refused"
                     )
                     raise ValueError(msg)
+{%- for name, field in cookiecutter.data.python_settings.items() if field.password_field is defined %}
+        if self.{{ field.password_field }}:
+            url = make_url(self.{{ name }}).set(password=self.{{ field.password_field }})
+            self.{{ name }} = url.render_as_string(hide_password=False)
+{%- endfor %}
         return self
 
 

@@ -1,12 +1,15 @@
 import pytest
 from pydantic import ValidationError
+{%- if cookiecutter.data.python_settings.values() | selectattr("password_field", "defined") | list %}
+from sqlalchemy.engine import make_url
+{%- endif %}
 
 from app.core.config import DEVELOPMENT_ONLY_DEFAULTS, Settings, get_settings
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [*DEVELOPMENT_ONLY_DEFAULTS, "environment", "log_level"]:
+    for name in [*DEVELOPMENT_ONLY_DEFAULTS, "environment", "log_level"{% for f in cookiecutter.data.python_settings.values() | selectattr("password_field", "defined") | list %}, "{{ f.password_field }}"{% endfor %}]:
         monkeypatch.delenv(name.upper(), raising=False)
 
 
@@ -44,3 +47,11 @@ def test_get_settings_is_cached() -> None:
     get_settings.cache_clear()
     assert get_settings() is get_settings()
     get_settings.cache_clear()
+{%- for name, field in cookiecutter.data.python_settings.items() if field.password_field is defined %}
+
+
+def test_{{ field.password_field }}_goes_into_the_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("{{ field.password_field | upper }}", "s3cr/t@:x")
+    settings = Settings(_env_file=None)
+    assert make_url(settings.{{ name }}).password == "s3cr/t@:x"  # noqa: S105 - a test value
+{%- endfor %}
