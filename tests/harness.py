@@ -328,6 +328,11 @@ def _validators(project: Path) -> Iterable[tuple[str, list[str]]]:
             "kubernetes-validate",
             [str(BIN / "kubernetes-validate"), "--strict", "--quiet", *map(str, manifests)],
         )
+    for template in sorted((project / "deploy" / "aws").glob("*.yaml")):
+        yield (
+            f"cfn-lint {template.relative_to(project)}",
+            [str(BIN / "cfn-lint"), str(template)],
+        )
     # Skipped checks live in the project's .checkov.yaml, each with its reason.
     yield (
         "checkov",

@@ -124,8 +124,12 @@ def rule_flags(catalog, when) -> dict[str, list[str]]:
     for cid, values in when.items():
         values = list(values) if isinstance(values, list | tuple) else [values]
         choice = catalog.choice(cid)
-        if choice.multiple and all(choice.option(v).role == "secondary" for v in values):
-            values = [choice.default, *values]
+        if choice.multiple:
+            # One store that triggers the rule (a secondary one beside the default primary).
+            first = values[0]
+            values = (
+                [choice.default, first] if choice.option(first).role == "secondary" else [first]
+            )
         flags[cid] = values[:2]
     return flags
 

@@ -115,6 +115,25 @@ def test_preset(tmp_path) -> None:
     assert "postgres:17" in (tmp_path / "p" / "compose.yaml").read_text()
 
 
+def test_guide_example_preset_is_the_reference_stack_given_as_flags(tmp_path) -> None:
+    flags = [
+        "--language", "typescript", "--architecture", "hexagonal", "--database", "postgresql",
+        "--infrastructure", "aws-elastic-beanstalk", "--api", "rest",
+    ]  # fmt: skip
+    assert (
+        run(["new", "--preset", "guide-example", "--no-input", "--name", "x", "a"], tmp_path)[0]
+        == 0
+    )
+    assert run(["new", *flags, "--no-input", "--name", "x", "b"], tmp_path)[0] == 0
+    trees = [
+        {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+        for root in (tmp_path / "a", tmp_path / "b")
+    ]
+    assert trees[0] == trees[1]
+    assert (tmp_path / "a" / "deploy" / "aws" / "template.yaml").is_file()
+    assert (tmp_path / "a" / "src" / "domain" / "ports.ts").is_file()
+
+
 def test_answers_replay_through_the_cli(tmp_path) -> None:
     assert run(["new", "--no-input", "--database", "postgresql", "one"], tmp_path)[0] == 0
     code, _, err = run(["new", "--answers", "one/.stackgen.yml", "two"], tmp_path)
