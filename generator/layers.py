@@ -63,6 +63,10 @@ class Layer:
     copy_without_render: tuple[str, ...]
     contributes: Mapping[str, Any]
     requires: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Files whose place in the project another layer decides: file -> dotted key in the
+    # merged data holding its project path (the item service: app/services/items.py in the
+    # layered style, app/modules/items/service.py in the modular one).
+    placed: Mapping[str, str] = field(default_factory=dict)
 
     def applies_to(self, stack: Stack) -> bool:
         return _matches(self.when, stack)
@@ -123,6 +127,7 @@ def _load_layer(layer_file: Path, root: Path, choice_ids: Mapping[str, tuple[str
         "copy_without_render",
         "contributes",
         "description",
+        "placed",
     }
     if unknown_keys:
         raise CatalogError(f"layer {name}: unknown key '{sorted(unknown_keys)[0]}'")
@@ -135,6 +140,7 @@ def _load_layer(layer_file: Path, root: Path, choice_ids: Mapping[str, tuple[str
         overrides=tuple(raw.get("overrides") or ()),
         copy_without_render=tuple(raw.get("copy_without_render") or ()),
         contributes=raw.get("contributes") or {},
+        placed=raw.get("placed") or {},
     )
 
 
@@ -212,12 +218,31 @@ def merge_contributions(layers: tuple[Layer, ...]) -> dict[str, Any]:
     return merged
 
 
-def plan_files(layers: tuple[Layer, ...]) -> dict[str, Layer]:
-    """Which layer provides each project path; two layers on one path is an error
-    unless the later one lists it in ``overrides``."""
+def _place(layer: Layer, rel: str, data: Mapping[str, Any] | None) -> str:
+    if rel not in layer.placed or data is None:
+        return rel
+    value: Any = data
+    for key in layer.placed[rel].split("."):
+        if not isinstance(value, Mapping) or key not in value:
+            raise CatalogError(
+                f"layer {layer.name}: '{rel}' is placed by data '{layer.placed[rel]}', "
+                "which no selected layer contributes"
+            )
+        value = value[key]
+    return str(value)
+
+
+def plan_files(
+    layers: tuple[Layer, ...], data: Mapping[str, Any] | None = None
+) -> dict[str, tuple[Layer, str]]:
+    """Which layer provides each project path (and from which of its files); two layers on
+    one path is an error unless the later one lists it in ``overrides``."""
     owner: dict[str, Layer] = {}
+    source: dict[str, str] = {}
     for layer in layers:
-        for rel in layer.files():
+        for src in layer.files():
+            rel = _place(layer, src, data)
+            source[rel] = src
             if rel in owner and rel not in layer.overrides:
                 raise CatalogError(
                     f"layers {owner[rel].name} and {layer.name} both write '{rel}'; "
@@ -227,7 +252,7 @@ def plan_files(layers: tuple[Layer, ...]) -> dict[str, Layer]:
         for rel in layer.overrides:
             if rel not in owner or owner[rel] is not layer:
                 raise CatalogError(f"layer {layer.name} overrides '{rel}' but does not provide it")
-    return owner
+    return {rel: (layer, source[rel]) for rel, layer in owner.items()}
 
 
 def stage_template(layers: tuple[Layer, ...], context: Mapping[str, Any], dest: Path) -> Path:
@@ -236,10 +261,10 @@ def stage_template(layers: tuple[Layer, ...], context: Mapping[str, Any], dest: 
 
     project = dest / PROJECT_DIR
     project.mkdir(parents=True)
-    for rel, layer in plan_files(layers).items():
+    for rel, (layer, src) in plan_files(layers, context.get("data")).items():
         target = project / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(layer.path / "files" / rel, target)
+        shutil.copy2(layer.path / "files" / src, target)
     partials = dest / "templates"
     partials.mkdir()
     seen: dict[str, str] = {}

@@ -130,7 +130,7 @@ def rule_flags(catalog, when) -> dict[str, list[str]]:
             values = (
                 [choice.default, first] if choice.option(first).role == "secondary" else [first]
             )
-        flags[cid] = values[:2]
+        flags[cid] = values if choice.multiple else values[:1]
     return flags
 
 

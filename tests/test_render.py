@@ -152,7 +152,7 @@ def test_two_layers_writing_one_path_is_an_error_unless_overridden(tmp_path) -> 
     with pytest.raises(CatalogError, match=r"layers a and b both write 'README\.md'"):
         plan_files((a, b))
     c = _layer(tmp_path, "c", {"README.md": "c"}, overrides=["README.md"])
-    assert plan_files((a, c))["README.md"] is c
+    assert plan_files((a, c))["README.md"][0] is c
     d = _layer(tmp_path, "d", {}, overrides=["Makefile"])
     with pytest.raises(CatalogError, match="overrides 'Makefile' but does not provide it"):
         plan_files((a, d))

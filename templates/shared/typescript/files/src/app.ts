@@ -9,7 +9,10 @@ import { registerProblemHandlers } from "./problems.js";
 import { createResources, type Resources } from "./resources.js";
 import { healthRoutes } from "./routes/health.js";
 import { itemRoutes } from "./routes/items.js";
-import { createItemService } from "{{ cookiecutter.data.typescript_item_service }}";
+import { createItemService } from "{{ cookiecutter.data.typescript_item_service_module }}";
+{%- for name, plugin in cookiecutter.data.typescript_plugins.items() %}
+import { {{ plugin.factory }} } from "{{ plugin.module }}";
+{%- endfor %}
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -45,5 +48,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   await app.register(healthRoutes(Object.values(resources)));
   await app.register(itemRoutes(createItemService(resources)));
+{%- for name, plugin in cookiecutter.data.typescript_plugins.items() %}
+  await app.register({{ plugin.factory }}(resources));
+{%- endfor %}
   return app;
 }

@@ -43,7 +43,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       if (environment === "production" && !value) {
         throw new ConfigError(`${setting.env} must be set when ENVIRONMENT=production`);
       }
+{%- if cookiecutter.data.typescript_settings.values() | selectattr("password_env", "defined") | list %}
       return [key, withPassword(value ?? setting.developmentDefault, setting, env)];
+{%- else %}
+      return [key, value ?? setting.developmentDefault];
+{%- endif %}
     }),
   ) as Record<keyof typeof SETTINGS, string>;
   return {
@@ -54,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...stores,
   };
 }
+{%- if cookiecutter.data.typescript_settings.values() | selectattr("password_env", "defined") | list %}
 
 function withPassword(url: string, setting: object, env: NodeJS.ProcessEnv): string {
   const password = "passwordEnv" in setting ? env[String(setting.passwordEnv)] : undefined;
@@ -62,6 +67,7 @@ function withPassword(url: string, setting: object, env: NodeJS.ProcessEnv): str
   parsed.password = encodeURIComponent(password);
   return parsed.toString();
 }
+{%- endif %}
 
 function isEnvironment(value: string): value is Environment {
   return (ENVIRONMENTS as readonly string[]).includes(value);

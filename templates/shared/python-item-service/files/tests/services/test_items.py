@@ -2,8 +2,14 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.problems import ConflictError, NotFoundError
+{%- set module = cookiecutter.data.python_item_service.module %}
+{%- if module < "app.schemas" %}
+from {{ module }} import ItemService
+{%- endif %}
 from app.schemas.items import ItemCreate, ItemUpdate
-from app.services.items import ItemService
+{%- if module > "app.schemas" %}
+from {{ module }} import ItemService
+{%- endif %}
 from tests.factories import create_item
 
 

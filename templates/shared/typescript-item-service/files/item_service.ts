@@ -1,13 +1,13 @@
 /** The item use cases: the rules live here, the queries in the repository. */
-import { isUniqueViolation } from "../db/client.js";
-import { ConflictError, NotFoundError } from "../problems.js";
+import { isUniqueViolation } from "{{ cookiecutter.data.typescript_item_service.up }}/db/client.js";
+import { ConflictError, NotFoundError } from "{{ cookiecutter.data.typescript_item_service.up }}/problems.js";
 import {
   ItemRepository,
   type ItemChanges,
   type ItemFilter,
   type ItemRow,
-} from "../repositories/items.js";
-import type { Resources } from "../resources.js";
+} from "{{ cookiecutter.data.typescript_item_service.up }}/repositories/items.js";
+import type { Resources } from "{{ cookiecutter.data.typescript_item_service.up }}/resources.js";
 
 /** The service the routes use, wired to the app's database. */
 export function createItemService(resources: Resources): ItemService {
