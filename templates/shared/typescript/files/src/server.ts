@@ -2,9 +2,20 @@
 import closeWithGrace from "close-with-grace";
 
 import { buildApp } from "./app.js";
-import { loadConfig } from "./config.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
 
-const config = loadConfig();
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // A misconfiguration is one clear line for whoever reads the deploy log, not a stack trace.
+    console.error(`configuration error: ${error.message}`);
+    process.exit(2);
+  }
+}
+
+const config = configOrExit();
 const app = await buildApp(config);
 
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {
