@@ -7,7 +7,8 @@ Kept practical as the catalog grows by sharing work where it provably does not c
 result: every combination is generated and its deploy/CI config validated (seconds each),
 but the expensive application checks (install, lint, types, tests) run once per distinct
 application: combinations whose generated files are identical outside the deploy and CI
-config (Dockerfile, compose files, deploy/, infra/, .github/, README.md, .stackgen.yml)
+config (Dockerfile, .dockerignore, compose files, deploy/, infra/, .github/, .platform/,
+README.md, .stackgen.yml, .checkov.yaml)
 share one run. The grouping is by content, so a layer that changes app code for one
 infrastructure automatically gets its own run. uv's cache is shared by every install.
 """
@@ -41,7 +42,7 @@ from tests.harness import (
 )
 
 DEPLOY_ONLY = ("Dockerfile", ".dockerignore", "README.md", ".stackgen.yml", ".checkov.yaml")
-DEPLOY_DIRS = ("deploy", "infra", ".github")
+DEPLOY_DIRS = ("deploy", "infra", ".github", ".platform")
 
 
 def app_digest(project: Path) -> str:
