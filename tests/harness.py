@@ -16,16 +16,20 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.catalog import Catalog
 from generator.render import plan, render
 from generator.stack import Stack
 
 PASSED, FAILED, NOT_RUN = "passed", "failed", "not run"
-APP_STEPS = ("install", "lint", "types", "tests")
+APP_STEPS = ("install", "lint", "types", "tests", "serve", "fuzz")
+SERVE_TIMEOUT = 60
+FUZZ_EXAMPLES = "25"
 BIN = Path(sys.executable).parent  # validators come from stackgen's own test extra
 # Several dozen concurrent uv installs share one cache: keep it out of the projects.
 UV_CACHE = Path(os.environ.get("UV_CACHE_DIR", Path.home() / ".cache" / "uv"))
@@ -276,6 +280,9 @@ def app_checks(stack: Stack, catalog: Catalog, project: Path) -> list[Step]:
                         project_env({}, runtime),
                     )
                 )
+            if name == "serve":
+                steps.extend(_serve_and_fuzz(harness.get("serve"), project, env, steps))
+                break
             if name not in commands:
                 steps.append(Step(name, NOT_RUN, "not run: the language layer declares no command"))
                 continue
@@ -288,6 +295,74 @@ def app_checks(stack: Stack, catalog: Catalog, project: Path) -> list[Step]:
             if service.teardown and service.name in databases:
                 service.teardown(databases[service.name])
     return steps
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _serve_and_fuzz(
+    serve: dict[str, Any] | None, project: Path, env: dict[str, str], before: list[Step]
+) -> list[Step]:
+    """Run the app the way it is deployed (compiled, migrated by the container's command),
+    wait for /readyz, then fuzz its OpenAPI document with schemathesis for server errors."""
+    if not serve:
+        reason = "not run: the language layer declares no serve command"
+        return [Step("serve", NOT_RUN, reason), Step("fuzz", NOT_RUN, reason)]
+    if any(s.status != PASSED for s in before):
+        reason = "not run: an earlier step failed"
+        return [Step("serve", NOT_RUN, reason), Step("fuzz", NOT_RUN, reason)]
+    start = time.monotonic()
+    port = _free_port()
+    env = {**env, "PORT": str(port), "ENVIRONMENT": "development"}
+    for argv in serve.get("prepare", []):
+        step = _run("serve", argv, project, env)
+        if step.status != PASSED:
+            return [step, Step("fuzz", NOT_RUN, "not run: the app did not start")]
+    argv = [a.format(port=port) for a in serve["start"]]
+    log = project / ".serve.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen(
+            argv, cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        ready = _wait_ready(f"{base}/readyz", server)
+        seconds = time.monotonic() - start
+        if not ready:
+            detail = f"{' '.join(argv)}: /readyz never answered 200\n{_tail(log.read_text())}"
+            return [Step("serve", FAILED, detail, seconds), Step("fuzz", NOT_RUN, "not run")]
+        steps = [Step("serve", PASSED, "", seconds)]
+        fuzz = [
+            str(BIN / "schemathesis"), "run", f"{base}/openapi.json",
+            "--checks", "not_a_server_error", "--max-examples", FUZZ_EXAMPLES,
+            "--phases", "examples,coverage,fuzzing", "--seed", "1",
+        ]  # fmt: skip
+        steps.append(_run("fuzz", fuzz, project, env))
+        return steps
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def _wait_ready(url: str, server: subprocess.Popen[bytes]) -> bool:
+    deadline = time.monotonic() + SERVE_TIMEOUT
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
 
 
 def _yaml_files(project: Path) -> list[Path]:

@@ -140,6 +140,24 @@ describe("/items", () => {
     expect(badQuery.statusCode).toBe(422);
   });
 
+  it("answers ids and offsets out of the database's range with 422, not 500", async () => {
+    const responses = [
+      await app.inject("/items/2147483648"),
+      await app.inject({ method: "PATCH", url: "/items/99999999999", payload: {} }),
+      await app.inject({ method: "DELETE", url: "/items/0" }),
+      await app.inject("/items?offset=19210595294587883520"),
+    ];
+    expect(responses.map((r) => r.statusCode)).toEqual([422, 422, 422, 422]);
+  });
+
+  it("refuses NUL characters, which PostgreSQL cannot store", async () => {
+    const bodies = [{ name: "a\u0000b" }, { name: "Lamp", description: "\u0000" }];
+    for (const payload of bodies) {
+      const response = await app.inject({ method: "POST", url: "/items", payload });
+      expect(response.statusCode).toBe(422);
+    }
+  });
+
   it("answers malformed JSON with a 400 problem", async () => {
     const response = await app.inject({
       method: "POST",

@@ -6,8 +6,12 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.datastructures import URL
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Description = Annotated[str, StringConstraints(max_length=1000)]
+# No NUL characters: PostgreSQL cannot store them in text, so they are a 422, not a 500.
+NO_NUL = r"^[^\x00]*$"
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)
+]
+Description = Annotated[str, StringConstraints(max_length=1000, pattern=NO_NUL)]
 
 
 class ItemCreate(BaseModel):

@@ -1,13 +1,11 @@
 /** The PostgreSQL database, through node-postgres (pg) with a bounded pool. */
-import { fileURLToPath } from "node:url";
 
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 
+import { migrationsFolder } from "./migrations.js";
 import * as schema from "./schema.js";
-
-const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
 export function createDatabase(url: string) {
   const pool = new pg.Pool({
@@ -27,7 +25,7 @@ export function createDatabase(url: string) {
       await pool.query("select 1");
     },
     async migrate(): Promise<void> {
-      await migrate(db, { migrationsFolder: MIGRATIONS });
+      await migrate(db, { migrationsFolder: migrationsFolder() });
     },
     async close(): Promise<void> {
       if (!pool.ended) await pool.end();

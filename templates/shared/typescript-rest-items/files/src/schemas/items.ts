@@ -1,9 +1,13 @@
 /** Request and response bodies for /items: validated by Fastify, published in the OpenAPI document. */
 import { Type, type Static } from "typebox";
 
-const Name = Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" });
+// Not blank, and no NUL characters (PostgreSQL cannot store them: a 422, not a 500).
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: "^(?=.*\\S)[^\\u0000]*$" });
 // Null first: with type coercion on, ajv would otherwise turn null into "".
-const Description = Type.Union([Type.Null(), Type.String({ maxLength: 1000 })]);
+const Description = Type.Union([
+  Type.Null(),
+  Type.String({ maxLength: 1000, pattern: "^[^\\u0000]*$" }),
+]);
 
 export const ItemCreate = Type.Object(
   { name: Name, description: Type.Optional(Description) },
@@ -27,11 +31,14 @@ export const ItemRead = Type.Object({
 });
 export type ItemRead = Static<typeof ItemRead>;
 
-export const ItemId = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+/** Ids and offsets fit the database's 32-bit integers: larger values are a 422, not a 500. */
+export const MAX_INT = 2 ** 31 - 1;
+
+export const ItemId = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_INT }) });
 
 export const ItemQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: Type.Integer({ minimum: 0, maximum: MAX_INT, default: 0 }),
   name: Type.Optional(
     Type.String({ maxLength: 100, description: "Case-insensitive substring of the name" }),
   ),

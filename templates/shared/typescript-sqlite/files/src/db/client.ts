@@ -1,16 +1,14 @@
 /** The SQLite database, through libSQL (its native code ships as npm packages, no download). */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 
 import { createClient } from "@libsql/client";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 
+import { migrationsFolder } from "./migrations.js";
 import * as schema from "./schema.js";
-
-const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
 /** The path of a `file:` URL, whose folder is created, as the server would create its data dir. */
 function ensureFolder(url: string): void {
@@ -29,7 +27,7 @@ export function createDatabase(url: string) {
       await db.run(sql`select 1`);
     },
     async migrate(): Promise<void> {
-      await migrate(db, { migrationsFolder: MIGRATIONS });
+      await migrate(db, { migrationsFolder: migrationsFolder() });
     },
     close(): Promise<void> {
       client.close();

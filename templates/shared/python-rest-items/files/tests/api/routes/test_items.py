@@ -144,3 +144,25 @@ async def test_openapi_documents_items_and_problems(client: AsyncClient) -> None
     assert {"get", "patch", "delete"} <= set(spec["paths"]["/items/{item_id}"])
     not_found = spec["paths"]["/items/{item_id}"]["get"]["responses"]["404"]
     assert "application/problem+json" in not_found["content"]
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("GET", "/items/2147483648"),
+        ("PATCH", "/items/99999999999"),
+        ("DELETE", "/items/0"),
+        ("GET", "/items?offset=19210595294587883520"),
+    ],
+)
+async def test_ids_and_offsets_out_of_the_database_range_are_422(
+    client: AsyncClient, method: str, url: str
+) -> None:
+    response = await client.request(method, url, json={} if method == "PATCH" else None)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("body", [{"name": "a\x00b"}, {"name": "Lamp", "description": "\x00"}])
+async def test_nul_characters_are_422(client: AsyncClient, body: dict[str, str]) -> None:
+    assert (await client.post("/items", json=body)).status_code == 422
