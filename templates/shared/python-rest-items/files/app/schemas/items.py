@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from starlette.datastructures import URL
 
 # No NUL characters: PostgreSQL cannot store them in text, so they are a 422, not a 500.
@@ -24,6 +24,14 @@ class ItemUpdate(BaseModel):
 
     name: Name | None = None
     description: Description | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_not_null(cls, value: str | None) -> str:
+        # Leaving the name out keeps it; sending null would erase it, which is not allowed.
+        if value is None:
+            raise ValueError("name cannot be null")
+        return value
 
 
 class ItemRead(BaseModel):

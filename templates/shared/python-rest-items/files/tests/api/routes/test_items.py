@@ -166,3 +166,9 @@ async def test_ids_and_offsets_out_of_the_database_range_are_422(
 @pytest.mark.parametrize("body", [{"name": "a\x00b"}, {"name": "Lamp", "description": "\x00"}])
 async def test_nul_characters_are_422(client: AsyncClient, body: dict[str, str]) -> None:
     assert (await client.post("/items", json=body)).status_code == 422
+
+
+async def test_patch_with_a_null_name_is_422(client: AsyncClient, session: AsyncSession) -> None:
+    item = await create_item(session, name="Lamp")
+    response = await client.patch(f"/items/{item.id}", json={"name": None, "description": ""})
+    assert response.status_code == 422
