@@ -1,24 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { buildApp } from "../src/app.js";
-import { startApp, testConfig } from "./helpers.js";
+import { startApp, testConfig, useApp } from "./helpers.js";
 import { freePort, tcpProxy } from "./tcp-proxy.js";
 
 describe("health", () => {
-  let app: Awaited<ReturnType<typeof startApp>>;
-  beforeAll(async () => {
-    app = await startApp();
-  });
-  afterAll(() => app.close());
+  const app = useApp();
 
   it("is alive without touching the database", async () => {
-    const response = await app.inject("/healthz");
+    const response = await app().inject("/healthz");
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: "ok" });
   });
 
   it("is ready when every store answers", async () => {
-    const response = await app.inject("/readyz");
+    const response = await app().inject("/readyz");
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: "ok", checks: { database: "up" } });
   });

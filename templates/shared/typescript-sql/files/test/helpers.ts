@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll } from "vitest";
 
 import { buildApp } from "../src/app.js";
 {% if cookiecutter.data.database_server %}import { SETTINGS, type Config } from "../src/config.js";{% else %}import type { Config } from "../src/config.js";{% endif %}
@@ -34,4 +35,19 @@ export async function startApp(config: Config = testConfig()): Promise<FastifyIn
   await app.resources.database.migrate();
   await app.resources.database.db.delete(items);
   return app;
+}
+
+/** The migrated app of one test file: started before its tests, closed after them. */
+export function useApp(): () => FastifyInstance {
+  let app: FastifyInstance | undefined;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return () => {
+    if (!app) throw new Error("the app is started in beforeAll");
+    return app;
+  };
 }

@@ -5,17 +5,20 @@
 import { ItemNotFoundError, changeItem, newItem, type ItemChanges } from "../domain/items.js";
 import type { ItemFilter, ItemRepository, StoredItem } from "../domain/ports.js";
 
+function found(item: StoredItem | undefined, id: number): StoredItem {
+  if (!item) throw new ItemNotFoundError(id);
+  return item;
+}
+
 export class ItemUseCases {
   constructor(private readonly items: ItemRepository) {}
 
-  list(filter: ItemFilter): Promise<[StoredItem[], number]> {
-    return this.items.list(filter);
+  async get(id: number): Promise<StoredItem> {
+    return found(await this.items.get(id), id);
   }
 
-  async get(id: number): Promise<StoredItem> {
-    const item = await this.items.get(id);
-    if (!item) throw new ItemNotFoundError(id);
-    return item;
+  list(filter: ItemFilter): Promise<[StoredItem[], number]> {
+    return this.items.list(filter);
   }
 
   create(data: { name: string; description: string | null }): Promise<StoredItem> {
