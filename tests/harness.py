@@ -281,7 +281,8 @@ def app_checks(stack: Stack, catalog: Catalog, project: Path) -> list[Step]:
                     )
                 )
             if name == "serve":
-                steps.extend(_serve_and_fuzz(harness.get("serve"), project, env, steps))
+                migrate = context["data"].get("container", {}).get("migrate")
+                steps.extend(_serve_and_fuzz(harness.get("serve"), migrate, project, env, steps))
                 break
             if name not in commands:
                 steps.append(Step(name, NOT_RUN, "not run: the language layer declares no command"))
@@ -304,10 +305,15 @@ def _free_port() -> int:
 
 
 def _serve_and_fuzz(
-    serve: dict[str, Any] | None, project: Path, env: dict[str, str], before: list[Step]
+    serve: dict[str, Any] | None,
+    migrate: list[str] | None,
+    project: Path,
+    env: dict[str, str],
+    before: list[Step],
 ) -> list[Step]:
-    """Run the app the way it is deployed (compiled, migrated by the container's command),
-    wait for /readyz, then fuzz its OpenAPI document with schemathesis for server errors."""
+    """Run the app the way it is deployed (built, migrated by the container's own migrate
+    command), wait for /readyz, then fuzz its OpenAPI document with schemathesis for server
+    errors."""
     if not serve:
         reason = "not run: the language layer declares no serve command"
         return [Step("serve", NOT_RUN, reason), Step("fuzz", NOT_RUN, reason)]
@@ -317,7 +323,10 @@ def _serve_and_fuzz(
     start = time.monotonic()
     port = _free_port()
     env = {**env, "PORT": str(port), "ENVIRONMENT": "development"}
-    for argv in serve.get("prepare", []):
+    prepare = list(serve.get("prepare", []))
+    if migrate:
+        prepare.append([*serve.get("run", []), *migrate])
+    for argv in prepare:
         step = _run("serve", argv, project, env)
         if step.status != PASSED:
             return [step, Step("fuzz", NOT_RUN, "not run: the app did not start")]
