@@ -137,7 +137,8 @@ def new(
         f"Created {stack.name} in {target} ({len(result.files)} files): "
         + ", ".join(f"{c.id}={'+'.join(stack.all(c.id))}" for c in CATALOG.choices)
     )
-    click.echo(f"Next: cd {target} && {result.next_step}   (see README.md)")
+    then = f" && {result.next_step}" if result.next_step else ""
+    click.echo(f"Next: cd {target}{then}   (see README.md)")
 
 
 @cli.command()

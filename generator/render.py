@@ -39,7 +39,7 @@ class Result:
     target: Path
     files: tuple[str, ...]  # POSIX paths relative to the project root, sorted
     layers: tuple[str, ...]
-    next_step: str = "see README.md"  # the first command to run in the new project
+    next_step: str | None = None  # the first command to run in the new project
 
 
 def check_target(target: Path) -> None:
@@ -155,7 +155,7 @@ def render(stack: Stack, catalog: Catalog, target: Path | str, *, dry_run: bool 
         target=target,
         files=tuple(files),
         layers=tuple(la.name for la in layers),
-        next_step=context["data"].get("next_step", "see README.md"),
+        next_step=context["data"].get("next_step"),
     )
 
 

@@ -1,3 +1,4 @@
+{%- set with_passwords = cookiecutter.data.typescript_settings.values() | selectattr("password_env", "defined") | list -%}
 /** Settings from the environment, read once by the entry point and passed to the app factory. */
 
 export const ENVIRONMENTS = ["development", "test", "production"] as const;
@@ -43,7 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       if (environment === "production" && !value) {
         throw new ConfigError(`${setting.env} must be set when ENVIRONMENT=production`);
       }
-{%- if cookiecutter.data.typescript_settings.values() | selectattr("password_env", "defined") | list %}
+{%- if with_passwords %}
       return [key, withPassword(value ?? setting.developmentDefault, setting, env)];
 {%- else %}
       return [key, value ?? setting.developmentDefault];
@@ -58,7 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...stores,
   };
 }
-{%- if cookiecutter.data.typescript_settings.values() | selectattr("password_env", "defined") | list %}
+{%- if with_passwords %}
 
 function withPassword(url: string, setting: object, env: NodeJS.ProcessEnv): string {
   const password = "passwordEnv" in setting ? env[String(setting.passwordEnv)] : undefined;

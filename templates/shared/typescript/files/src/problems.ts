@@ -40,6 +40,11 @@ export class ConflictError extends AppError {
   override readonly status = 409;
 }
 
+/** A business rule the request broke that the schema could not see. */
+export class UnprocessableError extends AppError {
+  override readonly status = 422;
+}
+
 function send(
   reply: FastifyReply,
   request: FastifyRequest,

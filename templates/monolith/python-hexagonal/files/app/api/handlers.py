@@ -2,22 +2,15 @@
 turned into problem details."""
 
 from collections.abc import Awaitable, Callable
-from http import HTTPStatus
 from typing import TypeVar
 
-from app.core.problems import AppError, ConflictError, NotFoundError
+from app.core.problems import ConflictError, NotFoundError, UnprocessableError
 from app.domain.items import DomainError, DuplicateItemNameError, ItemNotFoundError
 from app.domain.ports import AbstractUnitOfWork
 from app.schemas.items import ItemCreate, ItemRead, ItemUpdate
 from app.service_layer import services
 
 T = TypeVar("T")
-
-
-class UnprocessableError(AppError):
-    """Any other business rule the request broke."""
-
-    status = HTTPStatus.UNPROCESSABLE_ENTITY
 
 
 async def _http_errors(call: Callable[[], Awaitable[T]]) -> T:

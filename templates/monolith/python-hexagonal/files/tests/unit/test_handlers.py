@@ -1,7 +1,7 @@
 import pytest
 
-from app.api.handlers import ItemHandlers, UnprocessableError
-from app.core.problems import ConflictError, NotFoundError
+from app.api.handlers import ItemHandlers
+from app.core.problems import ConflictError, NotFoundError, UnprocessableError
 from app.schemas.items import ItemCreate, ItemUpdate
 from tests.unit.fakes import FakeUnitOfWork
 

@@ -1,12 +1,8 @@
 /** The HTTP side of the use cases: domain errors become the problems the REST routes send. */
 import type { ItemUseCases } from "../application/items.js";
 import { DomainError, DuplicateItemNameError, ItemNotFoundError } from "../domain/items.js";
-import { AppError, ConflictError, NotFoundError } from "../problems.js";
+import { ConflictError, NotFoundError, UnprocessableError } from "../problems.js";
 import type { ItemService, ItemView } from "../schemas/items.js";
-
-class UnprocessableError extends AppError {
-  override readonly status = 422;
-}
 
 function translated(error: unknown): unknown {
   if (error instanceof ItemNotFoundError) return new NotFoundError(error.message);

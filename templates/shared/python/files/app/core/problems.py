@@ -39,6 +39,12 @@ class ConflictError(AppError):
     status = HTTPStatus.CONFLICT
 
 
+class UnprocessableError(AppError):
+    """A business rule the request broke that the schema could not see."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+
 def problem_response(
     request: Request,
     status: int,
