@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.catalog import default_catalog  # noqa: E402
+from generator.errors import IncompatibleChoices  # noqa: E402
 from generator.render import render  # noqa: E402
 from generator.stack import resolve  # noqa: E402
 from tests.harness import node_bin  # noqa: E402
@@ -33,12 +34,19 @@ SLUG = "{{ cookiecutter.project_slug }}"
 def main() -> None:
     catalog = default_catalog()
     env = {**os.environ, "PATH": f"{node_bin()}{os.pathsep}{os.environ['PATH']}"}
-    for database in ("sqlite", "postgresql"):
-        stack = resolve(
-            catalog,
-            flags={"name": NAME, "language": "typescript", "database": (database,)},
-            no_input=True,
-        )
+    # Every primary store the catalog allows with TypeScript.
+    for option in catalog.choice("database").options:
+        if option.role != "primary":
+            continue
+        database = option.id
+        try:
+            stack = resolve(
+                catalog,
+                flags={"name": NAME, "language": "typescript", "database": (database,)},
+                no_input=True,
+            )
+        except IncompatibleChoices:
+            continue
         with tempfile.TemporaryDirectory() as tmp:
             project = Path(tmp) / NAME
             render(stack, catalog, project)
