@@ -145,7 +145,9 @@ def _as_tuple(choice: Choice, value: Any, source: str) -> tuple[str, ...]:
             out.append(v)
     if len(out) > 1 and not choice.multiple:
         raise InvalidChoice(f"{source}: {choice.flag} takes one value, got {', '.join(out)}")
-    return tuple(out)
+    # In the catalog's order (primary store first), however they were given: one stack, one
+    # spelling, so answers files and templates that key on the set agree.
+    return tuple(o for o in choice.option_ids if o in out)
 
 
 def _check_roles(choice: Choice, values: tuple[str, ...], source: str) -> None:

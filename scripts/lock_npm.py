@@ -1,12 +1,13 @@
-"""Regenerate the npm lockfiles the TypeScript layers ship, after a change to
-generator/versions.yaml or to a layer's npm dependencies:
+"""Regenerate the npm lockfiles stackgen ships, after a change to generator/versions.yaml or
+to a layer's npm dependencies:
 
     .venv/bin/python scripts/lock_npm.py
 
-TypeScript projects differ in npm dependencies only by their database layer, so each
-typescript-<database> layer carries one package-lock.json, resolved here from the npm
-registry with the Node.js the verification harness uses. tests/test_lockfiles.py fails
-when a lockfile no longer matches the package.json stackgen renders.
+TypeScript projects differ in npm dependencies only by their stores (--database), so
+templates/shared/typescript-lockfiles holds one package-lock.json per set of stores the catalog
+allows with TypeScript, resolved here from the npm registry with the Node.js the verification
+harness uses. tests/test_lockfiles.py fails when a lockfile no longer matches the package.json
+stackgen renders.
 """
 
 from __future__ import annotations
@@ -22,34 +23,30 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.catalog import default_catalog  # noqa: E402
-from generator.errors import IncompatibleChoices  # noqa: E402
+from generator.matrix import all_stacks  # noqa: E402
 from generator.render import render  # noqa: E402
-from generator.stack import resolve  # noqa: E402
 from tests.harness import node_bin  # noqa: E402
 
-NAME = "stackgen-lockfile"
+NAME = "stackgen-lockfile"  # any name: the lockfile gets the template's
 SLUG = "{{ cookiecutter.project_slug }}"
+LOCKS = ROOT / "templates" / "shared" / "typescript-lockfiles" / "partials"
 
 
 def main() -> None:
     catalog = default_catalog()
     env = {**os.environ, "PATH": f"{node_bin()}{os.pathsep}{os.environ['PATH']}"}
-    # Every primary store the catalog allows with TypeScript.
-    for option in catalog.choice("database").options:
-        if option.role != "primary":
-            continue
-        database = option.id
-        try:
-            stack = resolve(
-                catalog,
-                flags={"name": NAME, "language": "typescript", "database": (database,)},
-                no_input=True,
-            )
-        except IncompatibleChoices:
-            continue
+    # One TypeScript stack per --database set the catalog allows.
+    stacks = {
+        s.selections["database"]: s
+        for s in all_stacks(catalog)
+        if s.selections["language"] == ("typescript",)
+    }
+    wanted = set()
+    for stores, stack in sorted(stacks.items()):
         with tempfile.TemporaryDirectory() as tmp:
             project = Path(tmp) / NAME
             render(stack, catalog, project)
+            (project / "package-lock.json").unlink(missing_ok=True)
             subprocess.run(
                 ["npm", "install", "--package-lock-only", "--no-audit", "--no-fund"],
                 cwd=project,
@@ -59,10 +56,14 @@ def main() -> None:
             lock = json.loads((project / "package-lock.json").read_text(encoding="utf-8"))
         lock["name"] = SLUG
         lock["packages"][""]["name"] = SLUG
-        target = ROOT / "templates" / "shared" / f"typescript-{database}" / "files"
-        text = json.dumps(lock, indent=2) + "\n"
-        (target / "package-lock.json").write_text(text, encoding="utf-8")
-        print(f"wrote {target.relative_to(ROOT) / 'package-lock.json'}")
+        target = LOCKS / f"npm-lock-{'+'.join(stores)}.json"
+        target.write_text(json.dumps(lock, indent=2) + "\n", encoding="utf-8")
+        wanted.add(target.name)
+        print(f"wrote {target.relative_to(ROOT)}")
+    for stale in LOCKS.glob("npm-lock-*.json"):
+        if stale.name not in wanted:
+            stale.unlink()
+            print(f"removed {stale.relative_to(ROOT)} (no such TypeScript stack any more)")
 
 
 if __name__ == "__main__":

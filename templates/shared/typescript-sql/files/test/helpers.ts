@@ -1,4 +1,7 @@
 /** Apps for tests, against a real database: DATABASE_URL when set, else {% if cookiecutter.data.database_server %}the development database{% else %}a throwaway SQLite file{% endif %}. */
+{%- if "cachePrefix" in cookiecutter.data.typescript_options %}
+import { randomUUID } from "node:crypto";
+{%- endif %}
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,26 +10,35 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll } from "vitest";
 
 import { buildApp } from "../src/app.js";
-{% if cookiecutter.data.database_server %}import { SETTINGS, type Config } from "../src/config.js";{% else %}import type { Config } from "../src/config.js";{% endif %}
+import { loadConfig, type Config } from "../src/config.js";
 import { items } from "../src/db/schema.js";
 
 export function scratchDir(): string {
   return mkdtempSync(join(tmpdir(), "app-test-"));
 }
 
+/** The settings of the environment (store URLs, else their development defaults), for tests. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    environment: "test",
-    logLevel: "silent",
+    ...loadConfig({ ...process.env, ENVIRONMENT: "test", LOG_LEVEL: "silent" }),
     host: "127.0.0.1",
     port: 0,
-    {%- if cookiecutter.data.database_server %}
-    databaseUrl: process.env.DATABASE_URL ?? SETTINGS.databaseUrl.developmentDefault,
-{%- else %}
+{%- if not cookiecutter.data.database_server %}
     databaseUrl: process.env.DATABASE_URL ?? `file:${join(scratchDir(), "test.db")}`,
+{%- endif %}
+{%- if "cachePrefix" in cookiecutter.data.typescript_options %}
+    // A key prefix of this run's own: test runs sharing one Redis never see each other's keys.
+    cachePrefix: `test-${randomUUID()}`,
 {%- endif %}
     ...overrides,
   };
+}
+
+/** What /readyz reports when every store answers, but for the ones named down. */
+export function checks(app: FastifyInstance, ...down: string[]): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(app.resources).map((name) => [name, down.includes(name) ? "down" : "up"]),
+  );
 }
 
 /** A migrated app with empty tables. */

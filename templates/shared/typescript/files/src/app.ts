@@ -9,7 +9,7 @@ import { registerProblemHandlers } from "./problems.js";
 import { createResources, type Resources } from "./resources.js";
 import { healthRoutes } from "./routes/health.js";
 import { itemRoutes } from "./routes/items.js";
-import { createItemService } from "{{ cookiecutter.data.typescript_item_service_module }}";
+import { createItemService } from "{{ cookiecutter.data.typescript_item_service_modules | last }}";
 {%- for name, plugin in cookiecutter.data.typescript_plugins.items() %}
 import { {{ plugin.factory }} } from "{{ plugin.module }}";
 {%- endfor %}

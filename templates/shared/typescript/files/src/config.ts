@@ -23,6 +23,9 @@ export type Config = {
   logLevel: string;
   host: string;
   port: number;
+{%- for key, option in cookiecutter.data.typescript_options.items() %}
+  {{ key }}: {{ "number" if option.get("integer") else "string" }};
+{%- endfor %}
 } & Record<keyof typeof SETTINGS, string>;
 
 export class ConfigError extends Error {}
@@ -56,9 +59,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL?.toLowerCase() ?? "info",
     host: env.HOST ?? "0.0.0.0",
     port,
+{%- for key, option in cookiecutter.data.typescript_options.items() %}
+{%- if option.get("integer") %}
+    {{ key }}: positiveInteger({{ option.env | quote }}, env.{{ option.env }} ?? {{ option.default | quote }}),
+{%- else %}
+    {{ key }}: env.{{ option.env }} ?? {{ option.default | quote }},
+{%- endif %}
+{%- endfor %}
     ...stores,
   };
 }
+{%- if cookiecutter.data.typescript_options.values() | selectattr("integer", "defined") | list %}
+
+function positiveInteger(name: string, value: string): number {
+  if (!/^[1-9][0-9]{0,8}$/.test(value)) {
+    throw new ConfigError(`${name} must be a whole number above 0, not "${value}"`);
+  }
+  return Number(value);
+}
+{%- endif %}
 {%- if with_passwords %}
 
 function withPassword(url: string, setting: object, env: NodeJS.ProcessEnv): string {

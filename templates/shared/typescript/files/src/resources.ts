@@ -13,7 +13,7 @@ export interface Resource {
 export function createResources(config: Config) {
   return {
 {%- for name, resource in cookiecutter.data.typescript_resources.items() %}
-    {{ name }}: {{ resource.factory }}(config.{{ resource.setting }}),
+    {{ name }}: {{ resource.factory }}({% for arg in resource.args %}config.{{ arg }}{{ ", " if not loop.last }}{% endfor %}),
 {%- endfor %}
   };
 }

@@ -41,6 +41,21 @@ describe("loadConfig", () => {
     );
     expect(() => loadConfig(env)).toThrow(`${name} must be set when ENVIRONMENT=production`);
   });
+{%- for key, option in cookiecutter.data.typescript_options.items() %}
+
+  it("reads {{ option.env }}, defaulting to {{ option.default }}", () => {
+    expect(loadConfig({}).{{ key }}).toBe({{ option.default | int if option.get("integer") else option.default | quote }});
+    expect(loadConfig({ {{ option.env }}: "7" }).{{ key }}).toBe({{ "7" if option.get("integer") else '"7"' }});
+  });
+{%- if option.get("integer") %}
+
+  it.each(["0", "-1", "1.5", "soon", ""])("refuses {{ option.env }}=%s", (value) => {
+    expect(() => loadConfig({ {{ option.env }}: value })).toThrow(
+      `{{ option.env }} must be a whole number above 0, not "${value}"`,
+    );
+  });
+{%- endif %}
+{%- endfor %}
 {%- for key, setting in cookiecutter.data.typescript_settings.items() if setting.password_env is defined %}
 
   it("puts {{ setting.password_env }} into {{ key }} as its password", () => {

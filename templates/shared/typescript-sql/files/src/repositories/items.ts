@@ -14,8 +14,9 @@ export interface ItemFilter {
 
 function nameFilter(nameContains: string | undefined): SQL | undefined {
   if (nameContains === undefined) return undefined;
-  const escaped = nameContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
-  return sql`lower(${items.name}) like ${`%${escaped}%`} escape '\\'`;
+  // "!" escapes LIKE's wildcards: unlike a backslash, it means the same in every SQL dialect.
+  const escaped = nameContains.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`);
+  return sql`lower(${items.name}) like ${`%${escaped}%`} escape '!'`;
 }
 
 export class ItemRepository {
@@ -43,22 +44,40 @@ export class ItemRepository {
   }
 
   async add(data: typeof items.$inferInsert): Promise<ItemRow> {
+{%- if cookiecutter.data.drizzle_returning is not false %}
     const [row] = await this.db.insert(items).values(data).returning();
+{%- else %}
+    const [inserted] = await this.db.insert(items).values(data).$returningId();
+    const row = inserted && (await this.get(inserted.id));
+{%- endif %}
     if (!row) throw new Error("INSERT returned no row");
     return row;
   }
 
   async update(id: number, changes: ItemChanges): Promise<ItemRow | undefined> {
+{%- if cookiecutter.data.drizzle_returning is not false %}
     const [row] = await this.db
       .update(items)
       .set({ updatedAt: new Date(), ...changes })
       .where(eq(items.id, id))
       .returning();
     return row;
+{%- else %}
+    await this.db
+      .update(items)
+      .set({ updatedAt: new Date(), ...changes })
+      .where(eq(items.id, id));
+    return this.get(id);
+{%- endif %}
   }
 
   async delete(id: number): Promise<boolean> {
+{%- if cookiecutter.data.drizzle_returning is not false %}
     const rows = await this.db.delete(items).where(eq(items.id, id)).returning({ id: items.id });
     return rows.length > 0;
+{%- else %}
+    const [result] = await this.db.delete(items).where(eq(items.id, id));
+    return result.affectedRows > 0;
+{%- endif %}
   }
 }

@@ -1,0 +1,63 @@
+/** The MySQL / MariaDB database, through mysql2 with a bounded pool. */
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/mysql2";
+import { migrate } from "drizzle-orm/mysql2/migrator";
+import mysql from "mysql2/promise";
+
+import { migrationsFolder } from "./migrations.js";
+import * as schema from "./schema.js";
+
+export function createDatabase(url: string) {
+  const pool = mysql.createPool({
+    uri: url,
+    connectionLimit: 10,
+    maxIdle: 10,
+    idleTimeout: 30_000,
+    // Fail fast when the server is unreachable, so /readyz answers instead of hanging.
+    connectTimeout: 5_000,
+    // DATETIME columns hold UTC, whatever the server's or the process's time zone.
+    timezone: "Z",
+  });
+  const db = drizzle({ client: pool, schema, mode: "default" });
+  let closed = false;
+  return {
+    name: "database",
+    db,
+    async ping(): Promise<void> {
+      await db.execute(sql`select 1`);
+    },
+    async migrate(): Promise<void> {
+      // MySQL cannot roll DDL back, so two migrators at once (parallel test files, replicas
+      // starting together) would both create the same table: a named lock takes turns.
+      const connection = await pool.getConnection();
+      try {
+        const [rows] = await connection.query<mysql.RowDataPacket[]>(
+          "SELECT GET_LOCK('drizzle_migrations', 60) AS locked",
+        );
+        if (rows[0]?.locked !== 1) throw new Error("timed out waiting for the migration lock");
+        await migrate(drizzle({ client: connection, schema, mode: "default" }), {
+          migrationsFolder: migrationsFolder(),
+        });
+      } finally {
+        await connection.query("SELECT RELEASE_LOCK('drizzle_migrations')");
+        connection.release();
+      }
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+export type Database = ReturnType<typeof createDatabase>;
+export type Db = Database["db"];
+
+/** True when a write broke a UNIQUE constraint (ER_DUP_ENTRY, error 1062). */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ("code" in e && e.code === "ER_DUP_ENTRY") return true;
+  }
+  return false;
+}

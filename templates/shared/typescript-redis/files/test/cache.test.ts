@@ -1,0 +1,113 @@
+/** The Redis cache, against the real Redis at REDIS_URL (each run under a key prefix of its own). */
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+
+import { buildApp } from "../src/app.js";
+import { createCache } from "../src/cache.js";
+import { items } from "../src/db/schema.js";
+import { itemKey } from "../src/services/cached-items.js";
+import { checks, testConfig, useApp } from "./helpers.js";
+import { freePort, tcpProxy } from "./tcp-proxy.js";
+
+describe("the item cache", () => {
+  const app = useApp();
+
+  async function create(name: string, description?: string): Promise<number> {
+    const response = await app().inject({
+      method: "POST",
+      url: "/items",
+      payload: { name, description },
+    });
+    expect(response.statusCode).toBe(201);
+    return response.json<{ id: number }>().id;
+  }
+
+  it("serves a read from the cache", async () => {
+    const id = await create("Cached");
+    const first = await app().inject(`/items/${String(id)}`);
+    // Change the row behind the cache's back: only a cache hit still returns the old copy.
+    await app()
+      .resources.database.db.update(items)
+      .set({ description: "changed behind the cache" })
+      .where(eq(items.id, id));
+    const second = await app().inject(`/items/${String(id)}`);
+    expect(second.statusCode).toBe(200);
+    expect(second.json()).toEqual(first.json());
+    expect(await app().resources.cache.get(itemKey(id))).not.toBeNull();
+  });
+
+  it("drops the cached item on update", async () => {
+    const id = await create("Lamp", "old");
+    expect((await app().inject(`/items/${String(id)}`)).json()).toMatchObject({
+      description: "old",
+    });
+    const patched = await app().inject({
+      method: "PATCH",
+      url: `/items/${String(id)}`,
+      payload: { description: "new" },
+    });
+    expect(patched.statusCode).toBe(200);
+    expect(await app().resources.cache.get(itemKey(id))).toBeNull();
+    expect((await app().inject(`/items/${String(id)}`)).json()).toMatchObject({
+      description: "new",
+    });
+  });
+
+  it("drops the cached item on delete", async () => {
+    const id = await create("Desk");
+    expect((await app().inject(`/items/${String(id)}`)).statusCode).toBe(200);
+    expect((await app().inject({ method: "DELETE", url: `/items/${String(id)}` })).statusCode).toBe(
+      204,
+    );
+    expect((await app().inject(`/items/${String(id)}`)).statusCode).toBe(404);
+  });
+
+  it("keeps entries under the prefix, with a time to live", async () => {
+    const { redisUrl, cachePrefix } = testConfig();
+    const cache = createCache(redisUrl, cachePrefix, 60);
+    try {
+      await cache.set("probe", "value");
+      expect(await cache.client.get(`${cachePrefix}:probe`)).toBe("value");
+      const ttl = await cache.client.ttl(cache.key("probe"));
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60);
+      await cache.delete("probe");
+      expect(await cache.get("probe")).toBeNull();
+    } finally {
+      await cache.close();
+    }
+  });
+});
+
+describe("readiness", () => {
+  it("follows the cache down and back up, with no restart", async () => {
+    const config = testConfig();
+    const real = new URL(config.redisUrl);
+    const port = await freePort();
+    const down = new URL(config.redisUrl);
+    down.hostname = "127.0.0.1";
+    down.port = String(port);
+    const app = await buildApp({ ...config, redisUrl: down.toString() });
+    try {
+      const before = await app.inject("/readyz");
+      const stop = await tcpProxy(port, real.hostname, Number(real.port || "6379"));
+      try {
+        // The client reconnects on its own; give it the time its retry strategy needs.
+        await expect
+          .poll(async () => (await app.inject("/readyz")).statusCode, {
+            timeout: 5_000,
+          })
+          .toBe(200);
+        const after = await app.inject("/readyz");
+        expect(after.json()).toEqual({ status: "ok", checks: checks(app) });
+      } finally {
+        await app.close();
+        await stop();
+      }
+      expect(before.statusCode).toBe(503);
+      expect(before.json()).toEqual({ status: "unavailable", checks: checks(app, "cache") });
+    } finally {
+      await app.close();
+    }
+  });
+});
