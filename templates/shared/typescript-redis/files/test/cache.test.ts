@@ -1,12 +1,11 @@
 /** The Redis cache, against the real Redis at REDIS_URL (each run under a key prefix of its own). */
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { buildApp } from "../src/app.js";
 import { createCache } from "../src/cache.js";
-import { items } from "../src/db/schema.js";
 import { itemKey } from "../src/services/cached-items.js";
 import { checks, testConfig, useApp } from "./helpers.js";
+import { setDescription } from "./store.js";
 import { freePort, tcpProxy } from "./tcp-proxy.js";
 
 describe("the item cache", () => {
@@ -26,10 +25,7 @@ describe("the item cache", () => {
     const id = await create("Cached");
     const first = await app().inject(`/items/${String(id)}`);
     // Change the row behind the cache's back: only a cache hit still returns the old copy.
-    await app()
-      .resources.database.db.update(items)
-      .set({ description: "changed behind the cache" })
-      .where(eq(items.id, id));
+    await setDescription(app(), id, "changed behind the cache");
     const second = await app().inject(`/items/${String(id)}`);
     expect(second.statusCode).toBe(200);
     expect(second.json()).toEqual(first.json());

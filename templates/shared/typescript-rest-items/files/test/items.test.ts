@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { items } from "../src/db/schema.js";
 import { startApp } from "./helpers.js";
+import { emptyItems } from "./store.js";
 
 let app: FastifyInstance;
 
@@ -10,7 +10,7 @@ beforeAll(async () => {
   app = await startApp();
 });
 beforeEach(async () => {
-  await app.resources.database.db.delete(items);
+  await emptyItems(app);
 });
 afterAll(() => app.close());
 

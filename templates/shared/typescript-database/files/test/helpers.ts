@@ -11,7 +11,7 @@ import { afterAll, beforeAll } from "vitest";
 
 import { buildApp } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
-import { items } from "../src/db/schema.js";
+import { emptyItems } from "./store.js";
 
 export function scratchDir(): string {
   return mkdtempSync(join(tmpdir(), "app-test-"));
@@ -41,11 +41,11 @@ export function checks(app: FastifyInstance, ...down: string[]): Record<string, 
   );
 }
 
-/** A migrated app with empty tables. */
+/** A migrated app with no items. */
 export async function startApp(config: Config = testConfig()): Promise<FastifyInstance> {
   const app = await buildApp(config);
   await app.resources.database.migrate();
-  await app.resources.database.db.delete(items);
+  await emptyItems(app);
   return app;
 }
 

@@ -20,6 +20,12 @@ describe("health", () => {
   });
 });
 
+const DEFAULT_PORTS: Record<string, string> = {
+  "postgresql:": "5432",
+  "mysql:": "3306",
+  "mongodb:": "27017",
+};
+
 describe("readiness", () => {
   it("follows the database down and back up, with no restart", async (context) => {
     const config = testConfig();
@@ -34,7 +40,11 @@ describe("readiness", () => {
     const app = await buildApp({ ...config, databaseUrl: down.toString() });
     try {
       const before = await app.inject("/readyz");
-      const stop = await tcpProxy(port, url.hostname, Number(url.port || "5432"));
+      const stop = await tcpProxy(
+        port,
+        url.hostname,
+        Number(url.port || DEFAULT_PORTS[url.protocol]),
+      );
       const after = await app.inject("/readyz");
       await app.close();
       await stop();

@@ -1,0 +1,48 @@
+/** The MongoDB database, through the official driver with a bounded pool. */
+import { MongoClient, MongoServerError } from "mongodb";
+
+export function createDatabase(url: string) {
+  const client = new MongoClient(url, {
+    maxPoolSize: 10,
+    // Fail fast when the server is unreachable, so /readyz answers instead of hanging.
+    serverSelectionTimeoutMS: 2_000,
+    connectTimeoutMS: 2_000,
+  });
+  // The database named by the URL's path.
+  const db = client.db();
+  let closed = false;
+  return {
+    name: "database",
+    db,
+    async ping(): Promise<void> {
+      // The driver would reconnect on demand; a closed database stays closed.
+      if (closed) throw new Error("the database client is closed");
+      // After a failed first connection the client stays disconnected until asked again:
+      // connecting here (a no-op once connected) is what brings it back after an outage.
+      await client.connect();
+      await db.command({ ping: 1 });
+    },
+    /** Creates the indexes (idempotent): MongoDB's counterpart of the SQL migrations. */
+    async migrate(): Promise<void> {
+      await db
+        .collection("items")
+        .createIndex({ name: 1 }, { unique: true, name: "items_name_unique" }, undefined);
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+}
+
+export type Database = ReturnType<typeof createDatabase>;
+export type Db = Database["db"];
+
+/** True when a write broke a unique index (duplicate key, error 11000). */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e instanceof MongoServerError && e.code === 11000) return true;
+  }
+  return false;
+}

@@ -1,0 +1,121 @@
+/** Items in MongoDB: the only module that queries them, whatever the style. Ids are integers
+ * handed out by a counter document, so the API is the same as on the SQL stores. */
+import type { Collection, Filter } from "mongodb";
+
+import type { Db } from "../db/client.js";
+
+export interface ItemRow {
+  id: number;
+  name: string;
+  description: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+export type ItemChanges = Partial<Pick<ItemRow, "name" | "description" | "updatedAt">>;
+export interface ItemFilter {
+  limit: number;
+  offset: number;
+  nameContains?: string | undefined;
+}
+export interface NewItem {
+  name: string;
+  description?: string | null;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+interface ItemDocument extends Omit<ItemRow, "id"> {
+  _id: number;
+  /** Bumped by every write: an update replaces the version it read, or tries again. */
+  version: number;
+}
+interface Counter {
+  _id: string;
+  seq: number;
+}
+
+function toRow({ _id, name, description, createdAt, updatedAt }: ItemDocument): ItemRow {
+  return { id: _id, name, description, createdAt, updatedAt };
+}
+
+function nameFilter(nameContains: string | undefined): Filter<ItemDocument> {
+  if (nameContains === undefined) return {};
+  // The text is matched literally, case-insensitively: regex syntax in it is escaped.
+  const pattern = nameContains.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return { name: { $regex: pattern, $options: "i" } };
+}
+
+export class ItemRepository {
+  private readonly items: Collection<ItemDocument>;
+  private readonly counters: Collection<Counter>;
+
+  /** `updateAttempts`: how often an update retries when other writes keep beating it. */
+  constructor(
+    db: Db,
+    private readonly updateAttempts = 5,
+  ) {
+    this.items = db.collection<ItemDocument>("items");
+    this.counters = db.collection<Counter>("counters");
+  }
+
+  async list({ limit, offset, nameContains }: ItemFilter): Promise<[ItemRow[], number]> {
+    const filter = nameFilter(nameContains);
+    const [documents, total] = await Promise.all([
+      this.items.find(filter).sort({ _id: 1 }).skip(offset).limit(limit).toArray(),
+      this.items.countDocuments(filter),
+    ]);
+    return [documents.map(toRow), total];
+  }
+
+  async get(id: number): Promise<ItemRow | undefined> {
+    const document = await this.items.findOne({ _id: id });
+    return document ? toRow(document) : undefined;
+  }
+
+  async add(data: NewItem): Promise<ItemRow> {
+    const now = new Date();
+    const document: ItemDocument = {
+      _id: await this.nextId(),
+      name: data.name,
+      description: data.description ?? null,
+      createdAt: data.createdAt ?? now,
+      updatedAt: data.updatedAt ?? now,
+      version: 1,
+    };
+    await this.items.insertOne(document);
+    return toRow(document);
+  }
+
+  /** Read, change, replace if nobody wrote in between (optimistic concurrency on `version`).
+   * A whole-document replace rather than `$set`: it keeps BSON dates on every
+   * MongoDB-compatible server stackgen tests with, and reports a duplicate name as 11000. */
+  async update(id: number, changes: ItemChanges): Promise<ItemRow | undefined> {
+    for (let attempt = 0; attempt < this.updateAttempts; attempt++) {
+      const current = await this.items.findOne({ _id: id });
+      if (!current) return undefined;
+      const { _id, ...fields } = current;
+      const next = { ...fields, updatedAt: new Date(), ...changes, version: current.version + 1 };
+      const { matchedCount } = await this.items.replaceOne({ _id, version: current.version }, next);
+      if (matchedCount > 0) return toRow({ _id, ...next });
+    }
+    throw new Error(
+      `item ${String(id)} kept changing during ${String(this.updateAttempts)} attempts`,
+    );
+  }
+
+  async delete(id: number): Promise<boolean> {
+    const { deletedCount } = await this.items.deleteOne({ _id: id });
+    return deletedCount > 0;
+  }
+
+  /** The next item id, from one atomic increment of the counter document. */
+  private async nextId(): Promise<number> {
+    const counter = await this.counters.findOneAndUpdate(
+      { _id: "items" },
+      { $inc: { seq: 1 } },
+      { upsert: true, returnDocument: "after" },
+    );
+    if (!counter) throw new Error("the items counter was not returned");
+    return counter.seq;
+  }
+}
