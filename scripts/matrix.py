@@ -55,6 +55,11 @@ def app_digest(project: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def stand_in(name: str) -> str:
+    """The stand-in server a step ran against ("" for a real one): "tests (on X)" -> "X"."""
+    return name.split(" (on ", 1)[1][:-1] if " (on " in name else ""
+
+
 def status_of(steps: list[Step]) -> str:
     if any(s.status == FAILED for s in steps):
         return FAILED
@@ -140,6 +145,8 @@ def main() -> int:
                 for s in row["steps"]
             ]
         )
+        # Passed on a compatible server is reported as that, never as passed on the product.
+        row["on"] = sorted({stand_in(s["name"]) for s in row["steps"]} - {""})
 
     elapsed = time.monotonic() - started
     counts = {
@@ -154,8 +161,11 @@ def main() -> int:
     }
     Path("matrix-report.json").write_text(json.dumps(report, indent=2) + "\n")
     Path("matrix-report.md").write_text(markdown(report))
+    on = sorted({o for r in rows.values() if r["status"] == PASSED for o in r["on"]})
+    stood_in = sum(1 for r in rows.values() if r["status"] == PASSED and r["on"])
+    note = f" ({stood_in} of them on {', '.join(on)})" if stood_in else ""
     print(
-        f"{counts[PASSED]} passed, {counts[FAILED]} failed, {counts[NOT_RUN]} not run "
+        f"{counts[PASSED]} passed{note}, {counts[FAILED]} failed, {counts[NOT_RUN]} not run "
         f"({len(rows)} combinations, {len(groups)} application runs, {elapsed:.0f} s)"
     )
     return 1 if counts[FAILED] else 0
@@ -165,8 +175,9 @@ def markdown(report: dict) -> str:
     step_names: list[str] = []
     for row in report["rows"].values():
         for s in row["steps"]:
-            if s["name"] not in step_names:
-                step_names.append(s["name"])
+            name = s["name"].split(" (on ", 1)[0]
+            if name not in step_names:
+                step_names.append(name)
     lines = [
         "# stackgen matrix report",
         "",
@@ -179,7 +190,7 @@ def markdown(report: dict) -> str:
     ]
     details: list[str] = []
     for row in report["rows"].values():
-        by_name = {s["name"]: s for s in row["steps"]}
+        by_name = {s["name"].split(" (on ", 1)[0]: s for s in row["steps"]}
         cells = []
         for name in step_names:
             s = by_name.get(name)
@@ -190,7 +201,8 @@ def markdown(report: dict) -> str:
             cells.append(f"{mark} ({s['seconds']:.1f}s)")
             if s["status"] != PASSED:
                 details.append(f"### {row['stack']}: {name}\n\n```\n{s['detail']}\n```\n")
-        lines.append(f"| {row['stack']} | {row['status']} | " + " | ".join(cells) + " |")
+        result = row["status"] + (f" on {', '.join(row['on'])}" if row.get("on") else "")
+        lines.append(f"| {row['stack']} | {result} | " + " | ".join(cells) + " |")
     lines += [
         "",
         "Application steps marked with the same app group ran once for the group "
