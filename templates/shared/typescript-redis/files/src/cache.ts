@@ -30,10 +30,11 @@ export function createCache(url: string, prefix: string, ttlSeconds: number) {
     async ping(): Promise<void> {
       await client.ping();
     },
-    async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
-      client.disconnect();
+    close(): Promise<void> {
+      if (!closed) {
+        closed = true;
+        client.disconnect();
+      }
       return Promise.resolve();
     },
   };
