@@ -153,6 +153,14 @@ SERVICES = {
         ),
         stand_in="nx-27017 (MongoDB-compatible)",
     ),
+    # No DynamoDB here either: moto's standalone server, over HTTP, one per stack.
+    "dynamodb": Service(
+        "moto_server",
+        "127.0.0.1",
+        0,
+        spawn=("moto_server", "-H", "127.0.0.1", "-p", "{port}"),
+        stand_in="moto (DynamoDB-compatible)",
+    ),
 }
 
 

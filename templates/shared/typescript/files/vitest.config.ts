@@ -4,6 +4,16 @@ export default defineConfig({
   test: {
     // The test files share one database server; run them one after another.
     fileParallelism: false,
+{%- if cookiecutter.data.typescript_vitest.global_setup is defined %}
+    globalSetup: {{ cookiecutter.data.typescript_vitest.global_setup | tojson }},
+{%- endif %}
+{%- if cookiecutter.data.typescript_vitest.env is defined %}
+    env: {
+{%- for key, value in cookiecutter.data.typescript_vitest.env.items() %}
+      {{ key }}: {{ value | quote }},
+{%- endfor %}
+    },
+{%- endif %}
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts"],

@@ -1,4 +1,5 @@
-/** Apps for tests, against a real database: DATABASE_URL when set, else {% if cookiecutter.data.database_server %}the development database{% else %}a throwaway SQLite file{% endif %}. */
+{%- set started = cookiecutter.data.typescript_vitest.global_setup is defined -%}
+/** Apps for tests, against a real database: DATABASE_URL when set, else {% if started %}the server test/global-setup.ts starts{% elif cookiecutter.data.database_server %}the development database{% else %}a throwaway SQLite file{% endif %}. */
 {%- if "cachePrefix" in cookiecutter.data.typescript_options %}
 import { randomUUID } from "node:crypto";
 {%- endif %}
@@ -7,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import type { FastifyInstance } from "fastify";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll{% if started %}, inject{% endif %} } from "vitest";
 
 import { buildApp } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
@@ -23,7 +24,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     ...loadConfig({ ...process.env, ENVIRONMENT: "test", LOG_LEVEL: "silent" }),
     host: "127.0.0.1",
     port: 0,
-{%- if not cookiecutter.data.database_server %}
+{%- if started %}
+    databaseUrl: inject("databaseUrl"),
+{%- elif not cookiecutter.data.database_server %}
     databaseUrl: process.env.DATABASE_URL ?? `file:${join(scratchDir(), "test.db")}`,
 {%- endif %}
 {%- if "cachePrefix" in cookiecutter.data.typescript_options %}

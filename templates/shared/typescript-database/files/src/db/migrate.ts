@@ -2,7 +2,10 @@
 import { loadConfig } from "../config.js";
 import { createDatabase } from "./client.js";
 
-const database = createDatabase(loadConfig().databaseUrl);
+const config = loadConfig();
+const database = createDatabase(
+{%- for arg in cookiecutter.data.typescript_resources.database.args %}config.{{ arg }}{{ ", " if not loop.last }}{% endfor -%}
+);
 try {
   await database.migrate();
 } finally {

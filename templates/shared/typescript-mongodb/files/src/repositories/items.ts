@@ -3,26 +3,9 @@
 import type { Collection, Filter } from "mongodb";
 
 import type { Db } from "../db/client.js";
+import type { ItemChanges, ItemFilter, ItemRow, NewItem } from "./types.js";
 
-export interface ItemRow {
-  id: number;
-  name: string;
-  description: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-export type ItemChanges = Partial<Pick<ItemRow, "name" | "description" | "updatedAt">>;
-export interface ItemFilter {
-  limit: number;
-  offset: number;
-  nameContains?: string | undefined;
-}
-export interface NewItem {
-  name: string;
-  description?: string | null;
-  createdAt?: Date;
-  updatedAt?: Date;
-}
+export type { ItemChanges, ItemFilter, ItemRow, NewItem } from "./types.js";
 
 interface ItemDocument extends Omit<ItemRow, "id"> {
   _id: number;
