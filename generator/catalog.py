@@ -26,6 +26,15 @@ class Option:
     label: str
     help: str
     role: str | None = None
+    # A primary store that can also sit beside one of these primaries as a secondary
+    # (MongoDB: the store of a document kind beside a SQL database).
+    secondary_beside: tuple[str, ...] = ()
+
+    def role_beside(self, values: tuple[str, ...]) -> str | None:
+        """This option's role among the selected ``values``."""
+        if self.role == "primary" and set(self.secondary_beside) & set(values):
+            return "secondary"
+        return self.role
 
 
 @dataclass(frozen=True)
@@ -62,10 +71,18 @@ class Rule:
 
     def matches(self, selections: Mapping[str, tuple[str, ...]]) -> bool:
         """True when every choice named in ``when`` has one of the listed options."""
-        return all(
-            any(value in allowed for value in selections.get(choice_id, ()))
-            for choice_id, allowed in self.when.items()
-        )
+        return selection_matches(self.when, selections)
+
+
+def selection_matches(
+    conditions: Mapping[str, tuple[str, ...]], selections: Mapping[str, tuple[str, ...]]
+) -> bool:
+    """The ``when`` test shared by catalog rules and template layers: every choice named has
+    one of the listed options; an entry ``a+b`` asks for all of them (``postgresql+mongodb``)."""
+    return all(
+        any(set(entry.split("+")) <= set(selections.get(choice_id, ())) for entry in allowed)
+        for choice_id, allowed in conditions.items()
+    )
 
 
 @dataclass(frozen=True)
@@ -107,7 +124,8 @@ class Catalog:
                     "default": c.default,
                     "multiple": c.multiple,
                     "options": [
-                        {k: v for k, v in vars(o).items() if v is not None} for o in c.options
+                        {k: list(v) if isinstance(v, tuple) else v for k, v in vars(o).items() if v}
+                        for o in c.options
                     ],
                 }
                 for c in self.choices
@@ -160,9 +178,17 @@ def _parse_choice(raw: Any, index: int) -> Choice:
                 label=_require(ro, "label", owhere),
                 help=_require(ro, "help", owhere),
                 role=role,
+                secondary_beside=tuple(ro.get("secondary_beside") or ()),
             )
         )
     ids = [o.id for o in options]
+    for o in options:
+        for other in o.secondary_beside:
+            if other not in ids or options[ids.index(other)].role != "primary":
+                raise CatalogError(
+                    f"catalog: option '{cid}.{o.id}': secondary_beside '{other}' "
+                    "is not a primary option of the same choice"
+                )
     if len(set(ids)) != len(ids):
         raise CatalogError(f"catalog: {where} lists an option id twice")
     default = _require(raw, "default", where)
@@ -181,16 +207,20 @@ def _parse_choice(raw: Any, index: int) -> Choice:
     )
 
 
-def _check_selection(choices: Mapping[str, Choice], mapping: Any, where: str) -> None:
+def _check_selection(
+    choices: Mapping[str, Choice], mapping: Any, where: str, *, groups: bool = False
+) -> None:
+    """``groups``: entries may be ``a+b`` (all of them), as in a rule's ``when``."""
     if not isinstance(mapping, dict) or not mapping:
         raise CatalogError(f"catalog: {where} must be a non-empty mapping of choice ids")
     for cid, values in mapping.items():
         if cid not in choices:
             raise CatalogError(f"catalog: {where} names unknown choice '{cid}'")
         values = values if isinstance(values, list) else [values]
-        for v in values:
-            if v not in choices[cid].option_ids:
-                raise CatalogError(f"catalog: {where} names unknown option '{cid}.{v}'")
+        for entry in values:
+            for v in str(entry).split("+") if groups else [entry]:
+                if v not in choices[cid].option_ids:
+                    raise CatalogError(f"catalog: {where} names unknown option '{cid}.{v}'")
 
 
 def parse_catalog(data: Any) -> Catalog:
@@ -207,7 +237,7 @@ def parse_catalog(data: Any) -> Catalog:
     for i, rr in enumerate(data.get("rules") or []):
         rid = _require(rr, "id", f"rules[{i}]")
         where = f"rule '{rid}'"
-        _check_selection(by_id, rr.get("when"), f"{where} when")
+        _check_selection(by_id, rr.get("when"), f"{where} when", groups=True)
         when = {k: tuple(v if isinstance(v, list) else [v]) for k, v in rr["when"].items()}
         rules.append(
             Rule(

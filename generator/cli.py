@@ -55,7 +55,9 @@ def _prompt(field: str, choice: Choice | None, default: Any) -> Any:
     if not choice.multiple:
         return value
     values = [value]
-    secondaries = [o for o in choice.options if o.role == "secondary"]
+    secondaries = [
+        o for o in choice.options if o.role == "secondary" or value in o.secondary_beside
+    ]
     if secondaries:
         click.echo("Add a secondary store beside it (or 'none'):")
         for o in secondaries:

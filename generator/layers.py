@@ -8,6 +8,8 @@ includes, e.g. README sections). ``layer.yaml`` declares:
 - ``stage``: one of STAGES; layers are staged in that order, then by path.
 - ``when``: choice id -> option ids; the layer applies when each listed choice has one
   of those options (the same semantics as catalog rules). No ``when`` = always.
+- ``unless``: the same shape; the layer does not apply when it matches. An entry ``a+b``
+  (in any of these) asks for all of its options: ``database: [postgresql+mongodb]``.
 - ``requires``: the same shape; what the layer cannot work without. A catalog rule must
   refuse every combination that selects the layer without it (a test checks this), so
   rendering one is a bug in stackgen, reported as such.
@@ -31,6 +33,7 @@ from typing import Any
 
 import yaml
 
+from generator.catalog import selection_matches
 from generator.errors import CatalogError
 from generator.stack import Stack
 
@@ -50,7 +53,7 @@ def templates_root() -> Path:
 
 
 def _matches(conditions: Mapping[str, tuple[str, ...]], stack: Stack) -> bool:
-    return all(any(v in allowed for v in stack.all(cid)) for cid, allowed in conditions.items())
+    return selection_matches(conditions, stack.selections)
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,12 @@ class Layer:
     # merged data holding its project path (the item service: app/services/items.py in the
     # layered style, app/modules/items/service.py in the modular one).
     placed: Mapping[str, str] = field(default_factory=dict)
+    # The layer does not apply when this matches (e.g. MongoDB's primary-store layer when
+    # MongoDB sits beside a SQL database).
+    unless: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def applies_to(self, stack: Stack) -> bool:
-        return _matches(self.when, stack)
+        return _matches(self.when, stack) and not (self.unless and _matches(self.unless, stack))
 
     def unmet_requirement(self, stack: Stack) -> str | None:
         """The first ``requires`` entry this stack breaks, as 'choice: a|b', or None."""
@@ -111,7 +117,7 @@ def _load_layer(layer_file: Path, root: Path, choice_ids: Mapping[str, tuple[str
             values = tuple(values if isinstance(values, list) else [values])
             if cid not in choice_ids:
                 raise CatalogError(f"layer {name}: '{key}' names unknown choice '{cid}'")
-            unknown = [v for v in values if v not in choice_ids[cid]]
+            unknown = [v for entry in values for v in entry.split("+") if v not in choice_ids[cid]]
             if unknown:
                 raise CatalogError(
                     f"layer {name}: '{key}' names unknown option '{cid}.{unknown[0]}'"
@@ -128,6 +134,7 @@ def _load_layer(layer_file: Path, root: Path, choice_ids: Mapping[str, tuple[str
         "contributes",
         "description",
         "placed",
+        "unless",
     }
     if unknown_keys:
         raise CatalogError(f"layer {name}: unknown key '{sorted(unknown_keys)[0]}'")
@@ -137,6 +144,7 @@ def _load_layer(layer_file: Path, root: Path, choice_ids: Mapping[str, tuple[str
         stage=stage,
         when=conditions("when"),
         requires=conditions("requires"),
+        unless=conditions("unless"),
         overrides=tuple(raw.get("overrides") or ()),
         copy_without_render=tuple(raw.get("copy_without_render") or ()),
         contributes=raw.get("contributes") or {},

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from generator.catalog import Catalog, Choice
@@ -22,8 +22,15 @@ def _value_sets(choice: Choice) -> list[tuple[str, ...]]:
     if not choice.multiple:
         return [(o.id,) for o in choice.options]
     primaries = [o.id for o in choice.options if o.role != "secondary"]
-    secondaries = [o.id for o in choice.options if o.role == "secondary"]
-    return [(p,) for p in primaries] + [(p, s) for p in primaries for s in secondaries]
+    pairs = [
+        (p, s.id)
+        for p in primaries
+        for s in choice.options
+        if s.role == "secondary" or p in s.secondary_beside
+    ]
+    # In catalog order, as the CLI normalises them.
+    order = choice.option_ids
+    return [(p,) for p in primaries] + [tuple(sorted(pair, key=order.index)) for pair in pairs]
 
 
 def all_stacks(catalog: Catalog) -> list[Stack]:
@@ -53,26 +60,34 @@ def describe(stack: Stack) -> str:
 NO_SECONDARY = "(no secondary)"
 
 
-def _items(stack: Stack, capable: frozenset[str]) -> list[tuple[str, str]]:
+def _items(stack: Stack, capable: Mapping[str, Choice]) -> list[tuple[str, str]]:
     """The values a stack covers. A store choice without a secondary counts as a value of its
-    own, so the covering array keeps stacks both with and without one."""
+    own, so the covering array keeps stacks both with and without one; a store that can be
+    primary or secondary counts apart in each role."""
     items = [(cid, v) for cid, values in stack.selections.items() for v in values]
     for cid, values in stack.selections.items():
-        if len(values) == 1 and cid in capable:
+        if cid not in capable:
+            continue
+        if len(values) == 1:
             items.append((cid, NO_SECONDARY))
+        for v in values:
+            if capable[cid].option(v).role_beside(values) != capable[cid].option(v).role:
+                items.append((cid, f"{v} (secondary)"))
     return items
 
 
-def _pairs(stack: Stack, capable: frozenset[str]) -> Iterator[tuple[Any, Any]]:
+def _pairs(stack: Stack, capable: Mapping[str, Choice]) -> Iterator[tuple[Any, Any]]:
     yield from itertools.combinations(_items(stack, capable), 2)
 
 
 def pairwise(catalog: Catalog) -> list[Stack]:
     """A greedy covering array: every pair of option values that occurs in some valid
     combination occurs in at least one chosen stack (and every option alone, too)."""
-    capable = frozenset(
-        c.id for c in catalog.choices if any(o.role == "secondary" for o in c.options)
-    )
+    capable = {
+        c.id: c
+        for c in catalog.choices
+        if any(o.role == "secondary" or o.secondary_beside for o in c.options)
+    }
     candidates = all_stacks(catalog)
     pairs = [set(_pairs(s, capable)) for s in candidates]
     items = [set(_items(s, capable)) for s in candidates]

@@ -151,8 +151,14 @@ def _as_tuple(choice: Choice, value: Any, source: str) -> tuple[str, ...]:
 
 
 def _check_roles(choice: Choice, values: tuple[str, ...], source: str) -> None:
-    roles = {v: choice.option(v).role for v in values}
+    roles = {v: choice.option(v).role_beside(values) for v in values}
     primaries = [v for v, r in roles.items() if r == "primary"]
+    secondaries = [v for v, r in roles.items() if r == "secondary"]
+    if len(secondaries) > 1:
+        raise IncompatibleChoices(
+            f"{choice.flag} {' + '.join(secondaries)}: one secondary store at a time beside "
+            f"the primary; pick one of them"
+        )
     if len(primaries) > 1:
         raise IncompatibleChoices(
             f"{choice.flag} {' + '.join(primaries)}: at most one primary store can hold the "
@@ -171,7 +177,8 @@ def check_rules(catalog: Catalog, selections: Mapping[str, tuple[str, ...]]) -> 
     for rule in catalog.rules:
         if rule.matches(selections):
             named = ", ".join(
-                f"{catalog.choice(cid).flag} {'+'.join(v for v in selections[cid] if v in allowed)}"
+                f"{catalog.choice(cid).flag} "
+                + "+".join(v for v in selections[cid] if v in "+".join(allowed).split("+"))
                 for cid, allowed in rule.when.items()
             )
             raise IncompatibleChoices(f"{named}: {rule.reason} Instead: {rule.instead}")

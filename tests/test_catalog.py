@@ -125,11 +125,12 @@ def rule_flags(catalog, when) -> dict[str, list[str]]:
         values = list(values) if isinstance(values, list | tuple) else [values]
         choice = catalog.choice(cid)
         if choice.multiple:
-            # One store that triggers the rule (a secondary one beside the default primary).
-            first = values[0]
-            values = (
-                [choice.default, first] if choice.option(first).role == "secondary" else [first]
-            )
+            # One store set that triggers the rule: `a+b` as given, a secondary store beside
+            # the default primary.
+            first = values[0].split("+")
+            if len(first) == 1 and choice.option(first[0]).role == "secondary":
+                first = [choice.default, *first]
+            values = first
         flags[cid] = values if choice.multiple else values[:1]
     return flags
 

@@ -8,6 +8,7 @@ import yaml
 from generator.catalog import CATALOG_PATH, parse_catalog
 from generator.errors import (
     AnswersFileError,
+    CatalogError,
     IncompatibleChoices,
     InvalidChoice,
     InvalidName,
@@ -150,6 +151,53 @@ def test_a_secondary_store_needs_a_primary() -> None:
         resolve(catalog, flags={"name": "x", "database": ["cache"]}, no_input=True)
     stack = resolve(catalog, flags={"name": "x", "database": ["sqlite", "cache"]}, no_input=True)
     assert stack.all("database") == ("sqlite", "cache")
+
+
+def test_a_primary_store_can_be_secondary_beside_the_primaries_it_names() -> None:
+    catalog = _catalog_with(
+        [
+            {
+                "id": "docs-beside-mysql",
+                "when": {"database": ["mysql+docs"]},
+                "reason": "Example reason.",
+                "instead": "use PostgreSQL.",
+            }
+        ],
+        extra_db={
+            "id": "docs",
+            "label": "Docs",
+            "role": "primary",
+            "secondary_beside": ["postgresql", "mysql"],
+            "help": "Documents.",
+        },
+    )
+    flags = {"name": "x", "database": ["docs", "postgresql"]}
+    assert resolve(catalog, flags=flags, no_input=True).all("database") == ("postgresql", "docs")
+    assert resolve(catalog, flags={"name": "x", "database": ["docs"]}, no_input=True)
+    with pytest.raises(IncompatibleChoices, match="sqlite \\+ docs: at most one primary"):
+        resolve(catalog, flags={"name": "x", "database": ["sqlite", "docs"]}, no_input=True)
+    # An entry a+b in a rule asks for both.
+    with pytest.raises(IncompatibleChoices, match="--database mysql\\+docs: Example reason"):
+        resolve(catalog, flags={"name": "x", "database": ["mysql", "docs"]}, no_input=True)
+    assert resolve(catalog, flags={"name": "x", "database": ["mysql"]}, no_input=True)
+
+
+def test_one_secondary_store_at_a_time(catalog) -> None:
+    flags = {"name": "x", "database": ["postgresql", "mongodb", "redis"]}
+    with pytest.raises(IncompatibleChoices, match="mongodb \\+ redis: one secondary store at a"):
+        resolve(catalog, flags=flags, no_input=True)
+
+
+def test_secondary_beside_must_name_a_primary_option() -> None:
+    bad = {
+        "id": "docs",
+        "label": "D",
+        "role": "primary",
+        "secondary_beside": ["redis"],
+        "help": "D.",
+    }
+    with pytest.raises(CatalogError, match="secondary_beside 'redis' is not a primary option"):
+        _catalog_with(extra_db=bad)
 
 
 def test_answers_file_errors_name_the_file(tmp_path, catalog) -> None:

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { buildApp } from "../src/app.js";
 import { checks, startApp, testConfig, useApp } from "./helpers.js";
-import { freePort, tcpProxy } from "./tcp-proxy.js";
+import { acrossOutage } from "./tcp-proxy.js";
 
 describe("health", () => {
   const app = useApp();
@@ -29,32 +29,28 @@ const DEFAULT_PORTS: Record<string, string> = {
 describe("readiness", () => {
   it("follows the database down and back up, with no restart", async (context) => {
     const config = testConfig();
-    const url = new URL(config.databaseUrl);
-    if (url.protocol === "file:") {
+    const { protocol } = new URL(config.databaseUrl);
+    if (protocol === "file:") {
       context.skip("SQLite is a file inside the app: there is no server to stop");
     }
-    const port = await freePort();
-    const down = new URL(config.databaseUrl);
-    down.hostname = "127.0.0.1";
-    down.port = String(port);
-    const app = await buildApp({ ...config, databaseUrl: down.toString() });
-    try {
-      const before = await app.inject("/readyz");
-      const stop = await tcpProxy(
-        port,
-        url.hostname,
-        Number(url.port || DEFAULT_PORTS[url.protocol]),
-      );
-      const after = await app.inject("/readyz");
-      await app.close();
-      await stop();
-      expect(before.statusCode).toBe(503);
-      expect(before.json()).toEqual({ status: "unavailable", checks: checks(app, "database") });
-      expect(after.statusCode).toBe(200);
-      expect(after.json()).toEqual({ status: "ok", checks: checks(app) });
-    } finally {
-      await app.close();
-    }
+    await acrossOutage(
+      config.databaseUrl,
+      DEFAULT_PORTS[protocol] ?? "",
+      (url) => buildApp({ ...config, databaseUrl: url }),
+      async (app) => {
+        const response = await app.inject("/readyz");
+        expect(response.statusCode).toBe(503);
+        expect(response.json()).toEqual({
+          status: "unavailable",
+          checks: checks(app, "database"),
+        });
+      },
+      async (app) => {
+        const response = await app.inject("/readyz");
+        expect(response.statusCode).toBe(200);
+        expect(response.json()).toEqual({ status: "ok", checks: checks(app) });
+      },
+    );
   });
 
   it("is not ready once the database connection is gone", async () => {

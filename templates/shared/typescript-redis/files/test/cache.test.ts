@@ -6,7 +6,7 @@ import { createCache } from "../src/cache.js";
 import { itemKey } from "../src/services/cached-items.js";
 import { checks, testConfig, useApp } from "./helpers.js";
 import { setDescription } from "./store.js";
-import { freePort, tcpProxy } from "./tcp-proxy.js";
+import { acrossOutage } from "./tcp-proxy.js";
 
 describe("the item cache", () => {
   const app = useApp();
@@ -78,32 +78,23 @@ describe("the item cache", () => {
 describe("readiness", () => {
   it("follows the cache down and back up, with no restart", async () => {
     const config = testConfig();
-    const real = new URL(config.redisUrl);
-    const port = await freePort();
-    const down = new URL(config.redisUrl);
-    down.hostname = "127.0.0.1";
-    down.port = String(port);
-    const app = await buildApp({ ...config, redisUrl: down.toString() });
-    try {
-      const before = await app.inject("/readyz");
-      const stop = await tcpProxy(port, real.hostname, Number(real.port || "6379"));
-      try {
+    await acrossOutage(
+      config.redisUrl,
+      "6379",
+      (url) => buildApp({ ...config, redisUrl: url }),
+      async (app) => {
+        const response = await app.inject("/readyz");
+        expect(response.statusCode).toBe(503);
+        expect(response.json()).toEqual({ status: "unavailable", checks: checks(app, "cache") });
+      },
+      async (app) => {
         // The client reconnects on its own; give it the time its retry strategy needs.
         await expect
-          .poll(async () => (await app.inject("/readyz")).statusCode, {
-            timeout: 5_000,
-          })
+          .poll(async () => (await app.inject("/readyz")).statusCode, { timeout: 5_000 })
           .toBe(200);
-        const after = await app.inject("/readyz");
-        expect(after.json()).toEqual({ status: "ok", checks: checks(app) });
-      } finally {
-        await app.close();
-        await stop();
-      }
-      expect(before.statusCode).toBe(503);
-      expect(before.json()).toEqual({ status: "unavailable", checks: checks(app, "cache") });
-    } finally {
-      await app.close();
-    }
+        const response = await app.inject("/readyz");
+        expect(response.json()).toEqual({ status: "ok", checks: checks(app) });
+      },
+    );
   });
 });

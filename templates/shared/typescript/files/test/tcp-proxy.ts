@@ -1,6 +1,8 @@
 /** A TCP forwarder on loopback, so a test can take a real server away and bring it back. */
 import { createServer, connect, type AddressInfo, type Socket } from "node:net";
 
+import type { FastifyInstance } from "fastify";
+
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -30,4 +32,31 @@ export async function tcpProxy(
     for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => server.close(resolve));
   };
+}
+
+/** A store's outage as the app sees it: the app is built with the store's URL pointing at a
+ * loopback port nothing listens on, `whileDown` runs, then that port starts forwarding to the
+ * real store (its URL's port, else `defaultPort`) and `afterwards` runs. The app is closed. */
+export async function acrossOutage(
+  storeUrl: string,
+  defaultPort: string,
+  build: (url: string) => Promise<FastifyInstance>,
+  whileDown: (app: FastifyInstance) => Promise<void>,
+  afterwards: (app: FastifyInstance) => Promise<void>,
+): Promise<void> {
+  const real = new URL(storeUrl);
+  const port = await freePort();
+  const down = new URL(storeUrl);
+  down.hostname = "127.0.0.1";
+  down.port = String(port);
+  const app = await build(down.toString());
+  let stop: (() => Promise<void>) | undefined;
+  try {
+    await whileDown(app);
+    stop = await tcpProxy(port, real.hostname, Number(real.port || defaultPort));
+    await afterwards(app);
+  } finally {
+    await app.close();
+    await stop?.();
+  }
 }

@@ -100,6 +100,6 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
   };
 }
 
-function requestUrl(request: { protocol: string; host: string; url: string }): URL {
+export function requestUrl(request: { protocol: string; host: string; url: string }): URL {
   return new URL(request.url, `${request.protocol}://${request.host}`);
 }

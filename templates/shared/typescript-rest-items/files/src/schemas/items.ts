@@ -93,9 +93,18 @@ export function toItemRead(item: ItemView): ItemRead {
 export function buildPage(
   rows: ItemView[],
   total: number,
-  { limit, offset }: { limit: number; offset: number },
+  page: { limit: number; offset: number },
   url: URL,
 ): ItemPage {
+  return { items: rows.map(toItemRead), total, ...page, links: pageLinks(total, page, url) };
+}
+
+/** The links of one page of a list: itself, and the next and previous pages if any. */
+export function pageLinks(
+  total: number,
+  { limit, offset }: { limit: number; offset: number },
+  url: URL,
+): ItemPage["links"] {
   const at = (start: number): string => {
     const link = new URL(url);
     link.searchParams.set("offset", String(start));
@@ -105,5 +114,5 @@ export function buildPage(
   const links: ItemPage["links"] = { self: url.toString() };
   if (offset + limit < total) links.next = at(offset + limit);
   if (offset > 0) links.prev = at(Math.max(offset - limit, 0));
-  return { items: rows.map(toItemRead), total, limit, offset, links };
+  return links;
 }

@@ -1,0 +1,46 @@
+/** /items/{id}/history: an item's changes, newest first, read from MongoDB. */
+import type { FastifyPluginCallbackTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+
+import type { Resources } from "../resources.js";
+import { ItemId, ItemPage, ItemQuery, pageLinks } from "../schemas/items.js";
+import { requestUrl } from "./items.js";
+
+const ItemEvent = Type.Object({
+  itemId: Type.Integer(),
+  action: Type.Union([Type.Literal("created"), Type.Literal("updated"), Type.Literal("deleted")]),
+  at: Type.String({ format: "date-time" }),
+  name: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+});
+
+const HistoryQuery = Type.Pick(ItemQuery, ["limit", "offset"]);
+const HistoryPage = Type.Object({
+  ...Type.Omit(ItemPage, ["items"]).properties,
+  items: Type.Array(ItemEvent),
+});
+
+export function historyPlugin(resources: Resources): FastifyPluginCallbackTypebox {
+  return (app, _options, done) => {
+    app.get(
+      "/items/:id/history",
+      {
+        schema: {
+          tags: ["items"],
+          summary: "An item's changes, newest first (kept after the item is deleted)",
+          params: ItemId,
+          querystring: HistoryQuery,
+          response: { 200: HistoryPage },
+        },
+      },
+      async (request) => {
+        const { limit, offset } = request.query;
+        const [events, total] = await resources.history.list(request.params.id, limit, offset);
+        const items = events.map((event) => ({ ...event, at: event.at.toISOString() }));
+        const links = pageLinks(total, { limit, offset }, requestUrl(request));
+        return { items, total, limit, offset, links };
+      },
+    );
+    done();
+  };
+}
