@@ -156,11 +156,13 @@ def options(as_json: bool) -> None:
 def format_catalog(catalog: Catalog) -> str:
     lines: list[str] = []
     for c in catalog.choices:
-        extra = " (repeatable: one primary store plus secondaries)" if c.multiple else ""
+        extra = " (repeatable: one primary store plus one secondary)" if c.multiple else ""
         lines.append(f"{c.label} ({c.flag}){extra}: {c.help}")
         for o in c.options:
             mark = "*" if o.id == c.default else " "
             role = f" [{o.role}]" if o.role else ""
+            if o.secondary_beside:
+                role = f" [{o.role}; secondary beside {', '.join(o.secondary_beside)}]"
             lines.append(f"  {mark} {o.id:<16} {o.label}{role} - {o.help}")
         lines.append("")
     lines.append("Refused combinations:")
