@@ -7,7 +7,7 @@ message naming it instead of surfacing later as a confusing rendering error.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -68,9 +68,15 @@ class Rule:
     when: Mapping[str, tuple[str, ...]]
     reason: str
     instead: str
+    # Combinations ``when`` matches but that stay allowed (MongoDB refused as Python's
+    # primary store, allowed as the history beside PostgreSQL).
+    unless: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def matches(self, selections: Mapping[str, tuple[str, ...]]) -> bool:
-        """True when every choice named in ``when`` has one of the listed options."""
+        """True when every choice named in ``when`` has one of the listed options (and
+        ``unless``, if given, does not match)."""
+        if self.unless and selection_matches(self.unless, selections):
+            return False
         return selection_matches(self.when, selections)
 
 
@@ -134,6 +140,7 @@ class Catalog:
                 {
                     "id": r.id,
                     "when": {k: list(v) for k, v in r.when.items()},
+                    **({"unless": {k: list(v) for k, v in r.unless.items()}} if r.unless else {}),
                     "reason": r.reason,
                     "instead": r.instead,
                 }
@@ -239,10 +246,15 @@ def parse_catalog(data: Any) -> Catalog:
         where = f"rule '{rid}'"
         _check_selection(by_id, rr.get("when"), f"{where} when", groups=True)
         when = {k: tuple(v if isinstance(v, list) else [v]) for k, v in rr["when"].items()}
+        unless: dict[str, tuple[str, ...]] = {}
+        if "unless" in rr:
+            _check_selection(by_id, rr["unless"], f"{where} unless", groups=True)
+            unless = {k: tuple(v if isinstance(v, list) else [v]) for k, v in rr["unless"].items()}
         rules.append(
             Rule(
                 id=rid,
                 when=when,
+                unless=unless,
                 reason=_require(rr, "reason", where),
                 instead=_require(rr, "instead", where),
             )

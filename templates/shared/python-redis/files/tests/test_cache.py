@@ -1,19 +1,15 @@
 """The Redis cache, against the real Redis at REDIS_URL."""
 
-from urllib.parse import urlsplit
-
-from httpx import ASGITransport, AsyncClient
+from httpx import AsyncClient
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.cache import Cache
 from app.core.config import Settings
-from app.core.resources import close_resources
-from app.main import create_app
 from app.models import Item
 from app.services.cached_items import item_key
 from tests.factories import create_item
-from tests.tcp_proxy import free_port, tcp_proxy
+from tests.tcp_proxy import readiness_across_outage
 
 
 async def test_a_read_is_served_from_the_cache(
@@ -64,15 +60,7 @@ async def test_entries_live_under_the_prefix_with_a_ttl(settings: Settings) -> N
 
 
 async def test_readiness_follows_the_cache_down_and_back_up(settings: Settings) -> None:
-    port = free_port()
-    down_settings = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{port}/0"})
-    real = urlsplit(settings.redis_url)
-    app = create_app(down_settings)
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
-        down = await client.get("/readyz")
-        async with tcp_proxy(port, real.hostname or "127.0.0.1", real.port or 6379):
-            up = await client.get("/readyz")
-            await close_resources(app.state.resources)
+    down, up = await readiness_across_outage(settings, "redis_url", 6379)
     assert down.status_code == 503
     assert down.json()["checks"] == {"cache": "down", "database": "up"}
     assert up.status_code == 200

@@ -49,6 +49,16 @@ class PageLinks(BaseModel):
     next: str | None = None
     prev: str | None = None
 
+    @classmethod
+    def build(cls, total: int, limit: int, offset: int, url: URL) -> Self:
+        """Links to this page, and to the next and previous pages when there are any."""
+        links = cls(self=str(url))
+        if offset + limit < total:
+            links.next = str(url.include_query_params(offset=offset + limit, limit=limit))
+        if offset > 0:
+            links.prev = str(url.include_query_params(offset=max(offset - limit, 0), limit=limit))
+        return links
+
 
 class ItemPage(BaseModel):
     items: list[ItemRead]
@@ -60,9 +70,5 @@ class ItemPage(BaseModel):
     @classmethod
     def build(cls, items: list[ItemRead], total: int, limit: int, offset: int, url: URL) -> Self:
         """One page, with links to the next and previous pages when there are any."""
-        links = PageLinks(self=str(url))
-        if offset + limit < total:
-            links.next = str(url.include_query_params(offset=offset + limit, limit=limit))
-        if offset > 0:
-            links.prev = str(url.include_query_params(offset=max(offset - limit, 0), limit=limit))
+        links = PageLinks.build(total, limit, offset, url)
         return cls(items=items, total=total, limit=limit, offset=offset, links=links)
