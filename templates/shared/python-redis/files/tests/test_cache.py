@@ -1,27 +1,22 @@
 """The Redis cache, against the real Redis at REDIS_URL."""
 
 from httpx import AsyncClient
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.cache import Cache
 from app.core.config import Settings
-from app.models import Item
+from app.repositories.store import ItemStore
 from app.services.cached_items import item_key
 from tests.factories import create_item
 from tests.tcp_proxy import readiness_across_outage
 
 
 async def test_a_read_is_served_from_the_cache(
-    client: AsyncClient, session: AsyncSession, settings: Settings
+    client: AsyncClient, items: ItemStore, settings: Settings
 ) -> None:
-    item_id = (await create_item(session, name="Cached")).id
+    item_id = (await create_item(items, name="Cached")).id
     first = await client.get(f"/items/{item_id}")
-    # Change the row behind the cache's back: only a cache hit still returns the old copy.
-    await session.execute(
-        update(Item).where(Item.id == item_id).values(description="changed behind the cache")
-    )
-    await session.commit()
+    # Change the item behind the cache's back: only a cache hit still returns the old copy.
+    await items.update(item_id, {"description": "changed behind the cache"})
     second = await client.get(f"/items/{item_id}")
     assert second.status_code == 200
     assert second.json() == first.json()
@@ -30,20 +25,16 @@ async def test_a_read_is_served_from_the_cache(
     await cache.close()
 
 
-async def test_an_update_invalidates_the_cached_item(
-    client: AsyncClient, session: AsyncSession
-) -> None:
-    item_id = (await create_item(session, name="Lamp", description="old")).id
+async def test_an_update_invalidates_the_cached_item(client: AsyncClient, items: ItemStore) -> None:
+    item_id = (await create_item(items, name="Lamp", description="old")).id
     assert (await client.get(f"/items/{item_id}")).json()["description"] == "old"
     patched = await client.patch(f"/items/{item_id}", json={"description": "new"})
     assert patched.status_code == 200
     assert (await client.get(f"/items/{item_id}")).json()["description"] == "new"
 
 
-async def test_a_delete_invalidates_the_cached_item(
-    client: AsyncClient, session: AsyncSession
-) -> None:
-    item_id = (await create_item(session)).id
+async def test_a_delete_invalidates_the_cached_item(client: AsyncClient, items: ItemStore) -> None:
+    item_id = (await create_item(items)).id
     assert (await client.get(f"/items/{item_id}")).status_code == 200
     assert (await client.delete(f"/items/{item_id}")).status_code == 204
     assert (await client.get(f"/items/{item_id}")).status_code == 404

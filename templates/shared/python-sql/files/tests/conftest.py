@@ -22,6 +22,8 @@ from app.core.config import Settings
 from app.core.db import Database, get_session
 from app.core.resources import close_resources
 from app.main import create_app
+from app.repositories.sql_store import SqlItemStore
+from app.repositories.store import ItemStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,6 +79,12 @@ async def session(database: Database) -> AsyncIterator[AsyncSession]:
         finally:
             await session.close()
             await transaction.rollback()
+
+
+@pytest.fixture
+def items(session: AsyncSession) -> ItemStore:
+    """The item store, inside the test's transaction (its commits are savepoints)."""
+    return SqlItemStore(session)
 
 
 @pytest.fixture

@@ -3,16 +3,16 @@
 from typing import Annotated
 
 from fastapi import Depends
-from sqlalchemy.ext.asyncio import AsyncSession
 {% set cached = "redis" in cookiecutter.selections.database %}
 {%- set recorded = cookiecutter.data.python_item_history is defined %}
+from app.api.store import get_item_store
 {%- if cached %}
 from app.core.cache import Cache, get_cache
 {%- endif %}
-from app.core.db import get_session
 {%- if recorded %}
 from app.core.history import History, get_history
 {%- endif %}
+from app.repositories.store import ItemStore
 {%- if cached %}
 from app.services.cached_items import CachedItemService
 {%- endif %}
@@ -21,24 +21,24 @@ from app.services.items import ItemService
 from app.services.recorded_items import RecordedItemService
 {%- endif %}
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+ItemStoreDep = Annotated[ItemStore, Depends(get_item_store)]
 {%- if cached %}
 CacheDep = Annotated[Cache, Depends(get_cache)]
 
 
-def get_item_service(session: SessionDep, cache: CacheDep) -> ItemService:
-    return CachedItemService(session, cache)
+def get_item_service(items: ItemStoreDep, cache: CacheDep) -> ItemService:
+    return CachedItemService(items, cache)
 {%- elif recorded %}
 HistoryDep = Annotated[History, Depends(get_history)]
 
 
-def get_item_service(session: SessionDep, history: HistoryDep) -> ItemService:
-    return RecordedItemService(session, history)
+def get_item_service(items: ItemStoreDep, history: HistoryDep) -> ItemService:
+    return RecordedItemService(items, history)
 {%- else %}
 
 
-def get_item_service(session: SessionDep) -> ItemService:
-    return ItemService(session)
+def get_item_service(items: ItemStoreDep) -> ItemService:
+    return ItemService(items)
 {%- endif %}
 
 

@@ -3,17 +3,17 @@
 from typing import Annotated
 
 from fastapi import Depends
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import get_session
+from app.api.store import get_item_store
 from app.modules.items import ItemService
 from app.modules.reports import ReportService
+from app.repositories.store import ItemStore
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+ItemStoreDep = Annotated[ItemStore, Depends(get_item_store)]
 
 
-def get_item_service(session: SessionDep) -> ItemService:
-    return ItemService(session)
+def get_item_service(items: ItemStoreDep) -> ItemService:
+    return ItemService(items)
 
 
 ItemServiceDep = Annotated[ItemService, Depends(get_item_service)]

@@ -3,16 +3,15 @@ the event is written after it, so the history never holds a change that did not 
 
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from app.core.history import Action, History
+from app.repositories.store import ItemStore
 from app.schemas.items import ItemCreate, ItemRead, ItemUpdate
 from app.services.items import ItemService
 
 
 class RecordedItemService(ItemService):
-    def __init__(self, session: AsyncSession, history: History) -> None:
-        super().__init__(session)
+    def __init__(self, items: ItemStore, history: History) -> None:
+        super().__init__(items)
         self.history = history
 
     async def create(self, data: ItemCreate) -> ItemRead:

@@ -1,9 +1,8 @@
 """Items read through the cache. Writes go to the database first and invalidate the cached
 entry only after the transaction committed, so no reader can re-cache the old row."""
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from app.core.cache import Cache
+from app.repositories.store import ItemStore
 from app.schemas.items import ItemRead, ItemUpdate
 from app.services.items import ItemService
 
@@ -13,8 +12,8 @@ def item_key(item_id: int) -> str:
 
 
 class CachedItemService(ItemService):
-    def __init__(self, session: AsyncSession, cache: Cache) -> None:
-        super().__init__(session)
+    def __init__(self, items: ItemStore, cache: Cache) -> None:
+        super().__init__(items)
         self.cache = cache
 
     async def get(self, item_id: int) -> ItemRead:

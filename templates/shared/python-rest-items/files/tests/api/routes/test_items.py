@@ -1,7 +1,7 @@
 import pytest
 from httpx import AsyncClient
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.repositories.store import ItemStore
 from tests.factories import create_item
 
 PROBLEM_JSON = "application/problem+json"
@@ -20,9 +20,9 @@ async def test_create_returns_the_item_and_its_location(client: AsyncClient) -> 
 
 
 async def test_create_with_a_taken_name_is_a_409_problem(
-    client: AsyncClient, session: AsyncSession
+    client: AsyncClient, items: ItemStore
 ) -> None:
-    await create_item(session, name="Lamp")
+    await create_item(items, name="Lamp")
     response = await client.post("/items", json={"name": "Lamp"})
     assert response.status_code == 409
     assert response.headers["content-type"] == PROBLEM_JSON
@@ -71,19 +71,17 @@ async def test_unknown_route_is_a_404_problem(client: AsyncClient) -> None:
     assert response.headers["content-type"] == PROBLEM_JSON
 
 
-async def test_patch_changes_only_the_fields_sent(
-    client: AsyncClient, session: AsyncSession
-) -> None:
-    item = await create_item(session, name="Chair", description="Wooden.")
+async def test_patch_changes_only_the_fields_sent(client: AsyncClient, items: ItemStore) -> None:
+    item = await create_item(items, name="Chair", description="Wooden.")
     response = await client.patch(f"/items/{item.id}", json={"description": "Metal."})
     assert response.status_code == 200
     assert response.json()["name"] == "Chair"
     assert response.json()["description"] == "Metal."
 
 
-async def test_patch_to_a_taken_name_is_a_409(client: AsyncClient, session: AsyncSession) -> None:
-    await create_item(session, name="Chair")
-    table_id = (await create_item(session, name="Table")).id
+async def test_patch_to_a_taken_name_is_a_409(client: AsyncClient, items: ItemStore) -> None:
+    await create_item(items, name="Chair")
+    table_id = (await create_item(items, name="Table")).id
     response = await client.patch(f"/items/{table_id}", json={"name": "Chair"})
     assert response.status_code == 409
     assert (await client.get(f"/items/{table_id}")).json()["name"] == "Table"
@@ -94,16 +92,16 @@ async def test_patch_a_missing_item_is_a_404(client: AsyncClient) -> None:
     assert response.status_code == 404
 
 
-async def test_delete_removes_the_item(client: AsyncClient, session: AsyncSession) -> None:
-    item = await create_item(session)
+async def test_delete_removes_the_item(client: AsyncClient, items: ItemStore) -> None:
+    item = await create_item(items)
     assert (await client.delete(f"/items/{item.id}")).status_code == 204
     assert (await client.get(f"/items/{item.id}")).status_code == 404
     assert (await client.delete(f"/items/{item.id}")).status_code == 404
 
 
-async def test_list_paginates_with_links(client: AsyncClient, session: AsyncSession) -> None:
+async def test_list_paginates_with_links(client: AsyncClient, items: ItemStore) -> None:
     for n in range(5):
-        await create_item(session, name=f"page-{n}")
+        await create_item(items, name=f"page-{n}")
     first = (await client.get("/items", params={"limit": 2})).json()
     assert [i["name"] for i in first["items"]] == ["page-0", "page-1"]
     assert first["total"] == 5
@@ -117,13 +115,11 @@ async def test_list_paginates_with_links(client: AsyncClient, session: AsyncSess
     assert (await client.get(last["links"]["prev"])).json()["offset"] == 2
 
 
-async def test_list_filters_by_name_ignoring_case(
-    client: AsyncClient, session: AsyncSession
-) -> None:
-    await create_item(session, name="Red Lamp")
-    await create_item(session, name="Blue lamp")
-    await create_item(session, name="Desk")
-    await create_item(session, name="100% cotton")
+async def test_list_filters_by_name_ignoring_case(client: AsyncClient, items: ItemStore) -> None:
+    await create_item(items, name="Red Lamp")
+    await create_item(items, name="Blue lamp")
+    await create_item(items, name="Desk")
+    await create_item(items, name="100% cotton")
     body = (await client.get("/items", params={"name": "LAMP"})).json()
     assert sorted(i["name"] for i in body["items"]) == ["Blue lamp", "Red Lamp"]
     assert body["total"] == 2
@@ -168,7 +164,7 @@ async def test_nul_characters_are_422(client: AsyncClient, body: dict[str, str])
     assert (await client.post("/items", json=body)).status_code == 422
 
 
-async def test_patch_with_a_null_name_is_422(client: AsyncClient, session: AsyncSession) -> None:
-    item = await create_item(session, name="Lamp")
+async def test_patch_with_a_null_name_is_422(client: AsyncClient, items: ItemStore) -> None:
+    item = await create_item(items, name="Lamp")
     response = await client.patch(f"/items/{item.id}", json={"name": None, "description": ""})
     assert response.status_code == 422

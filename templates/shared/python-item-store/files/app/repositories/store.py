@@ -1,0 +1,47 @@
+"""What the item service needs of a store, whichever database holds the items. Each write is
+committed (or not) when the call returns."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class DuplicateNameError(Exception):
+    """A write would give two items the same name."""
+
+
+class ItemRecord(Protocol):
+    """A stored item, as any store hands it back."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+class ItemStore(Protocol):
+    async def get(self, item_id: int) -> ItemRecord | None: ...
+
+    async def list(
+        self, *, limit: int, offset: int, name_contains: str | None = None
+    ) -> tuple[Sequence[ItemRecord], int]:
+        """One page of items, oldest first, and the total matching the filter."""
+        ...
+
+    async def add(self, *, name: str, description: str | None) -> ItemRecord:
+        """Raises DuplicateNameError when the name is taken."""
+        ...
+
+    async def update(self, item_id: int, changes: dict[str, Any]) -> ItemRecord | None:
+        """None when there is no such item; DuplicateNameError when the new name is taken."""
+        ...
+
+    async def delete(self, item_id: int) -> bool:
+        """False when there was no such item."""
+        ...
