@@ -5,25 +5,22 @@ runs inside a transaction that is rolled back, so tests never see each other's r
 """
 
 import os
-{%- if "redis" in cookiecutter.selections.database %}
-import uuid
-{%- endif %}
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.config import Config
-from httpx import ASGITransport, AsyncClient
+from httpx import AsyncClient
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.db import Database, get_session
-from app.core.resources import close_resources
 from app.main import create_app
 from app.repositories.sql_store import SqlItemStore
 from app.repositories.store import ItemStore
+from tests.apps import app_client, settings_for_tests
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,13 +48,7 @@ def migrated(alembic_config: Config) -> Iterator[None]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        environment="test",
-        database_url=database_url,
-{%- if "redis" in cookiecutter.selections.database %}
-        cache_prefix=f"test-{uuid.uuid4().hex}",  # never shares cache keys with another run
-{%- endif %}
-    )
+    return settings_for_tests(database_url)
 
 
 @pytest.fixture
@@ -95,9 +86,8 @@ async def client(settings: Settings, session: AsyncSession) -> AsyncIterator[Asy
         yield session
 
     app.dependency_overrides[get_session] = test_session
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+    async with app_client(app) as client:
         yield client
-    await close_resources(app.state.resources)
 
 
 @pytest.fixture

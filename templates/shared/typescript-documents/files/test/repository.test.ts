@@ -66,3 +66,11 @@ it("keeps the timestamps it is given, and defaults the rest", async () => {
   expect(defaulted).toMatchObject({ description: null });
   expect(defaulted.createdAt).toBeInstanceOf(Date);
 });
+
+it("lists in id order, past id 9 too", async () => {
+  const items = repository();
+  const added = [];
+  for (let n = 0; n < 11; n++) added.push(await items.add({ name: `ordered ${String(n)}` }));
+  const [page] = await items.list({ limit: 20, offset: 0, nameContains: "ordered" });
+  expect(page.map((item) => item.id)).toEqual(added.map((item) => item.id));
+});

@@ -2,10 +2,11 @@
 change, holding the item as it was after it (or, for a deletion, before it)."""
 
 from datetime import datetime
-from typing import Any, Literal, TypedDict, cast
+from typing import Literal, TypedDict, cast
 
 from fastapi import Request
-from pymongo import AsyncMongoClient
+
+from app.core.mongo_client import connect
 
 Action = Literal["created", "updated", "deleted"]
 
@@ -22,14 +23,7 @@ class History:
     name = "history"
 
     def __init__(self, url: str) -> None:
-        # Bounded pool and short timeouts: an unreachable MongoDB fails fast instead of hanging.
-        self.client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-            url,
-            maxPoolSize=10,
-            serverSelectionTimeoutMS=2000,
-            connectTimeoutMS=2000,
-            tz_aware=True,
-        )
+        self.client = connect(url)
         self.events = self.client.get_default_database()["item_events"]
         self._indexed = False
 

@@ -24,9 +24,10 @@ export function createDatabase(url: string) {
     },
     /** Creates the indexes (idempotent): MongoDB's counterpart of the SQL migrations. */
     async migrate(): Promise<void> {
-      await db
-        .collection("items")
-        .createIndex({ name: 1 }, { unique: true, name: "items_name_unique" }, undefined);
+      const items = db.collection("items");
+      // (the three-argument form: the two-argument one is deprecated)
+      await items.createIndex({ name: 1 }, { unique: true, name: "items_name_unique" }, undefined);
+      await items.createIndex({ seq: 1 }, { name: "items_seq" }, undefined);
     },
     async close(): Promise<void> {
       if (closed) return;

@@ -11,6 +11,9 @@ interface ItemDocument extends Omit<ItemRow, "id"> {
   _id: number;
   /** Bumped by every write: an update replaces the version it read, or tries again. */
   version: number;
+  /** The id again, to sort by: nx-27017 (the stand-in stackgen verifies with) orders `_id`
+   * as text, so 10 would come before 9; every server orders this field numerically. */
+  seq: number;
 }
 interface Counter {
   _id: string;
@@ -44,7 +47,7 @@ export class ItemRepository {
   async list({ limit, offset, nameContains }: ItemFilter): Promise<[ItemRow[], number]> {
     const filter = nameFilter(nameContains);
     const [documents, total] = await Promise.all([
-      this.items.find(filter).sort({ _id: 1 }).skip(offset).limit(limit).toArray(),
+      this.items.find(filter).sort({ seq: 1 }).skip(offset).limit(limit).toArray(),
       this.items.countDocuments(filter),
     ]);
     return [documents.map(toRow), total];
@@ -57,8 +60,10 @@ export class ItemRepository {
 
   async add(data: NewItem): Promise<ItemRow> {
     const now = new Date();
+    const id = await this.nextId();
     const document: ItemDocument = {
-      _id: await this.nextId(),
+      _id: id,
+      seq: id,
       name: data.name,
       description: data.description ?? null,
       createdAt: data.createdAt ?? now,

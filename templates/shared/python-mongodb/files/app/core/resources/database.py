@@ -1,0 +1,6 @@
+from app.core.config import Settings
+from app.core.mongo import Database
+
+
+def create(settings: Settings) -> Database:
+    return Database(settings.database_url)
