@@ -2,6 +2,7 @@
 committed (or not) when the call returns."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -23,6 +24,17 @@ class ItemRecord(Protocol):
     def created_at(self) -> datetime: ...
     @property
     def updated_at(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    """An ItemRecord as a plain value (what the document stores hand back)."""
+
+    id: int
+    name: str
+    description: str | None
+    created_at: datetime
+    updated_at: datetime
 
 
 class ItemStore(Protocol):

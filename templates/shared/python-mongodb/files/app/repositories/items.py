@@ -3,7 +3,6 @@ counter document, so the API is the same as on the SQL stores."""
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,16 +10,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from app.core.mongo import Database
-from app.repositories.store import DuplicateNameError
-
-
-@dataclass(frozen=True)
-class Item:
-    id: int
-    name: str
-    description: str | None
-    created_at: datetime
-    updated_at: datetime
+from app.repositories.store import DuplicateNameError, StoredItem
 
 
 def now() -> datetime:
@@ -29,8 +19,8 @@ def now() -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-def to_item(document: dict[str, Any]) -> Item:
-    return Item(
+def to_item(document: dict[str, Any]) -> StoredItem:
+    return StoredItem(
         id=document["_id"],
         name=document["name"],
         description=document["description"],
@@ -46,13 +36,13 @@ class MongoItemStore:
         # How often a write retries when other writes keep beating it.
         self.update_attempts = update_attempts
 
-    async def get(self, item_id: int) -> Item | None:
+    async def get(self, item_id: int) -> StoredItem | None:
         document = await self.items.find_one({"_id": item_id})
         return to_item(document) if document else None
 
     async def list(
         self, *, limit: int, offset: int, name_contains: str | None = None
-    ) -> tuple[Sequence[Item], int]:
+    ) -> tuple[Sequence[StoredItem], int]:
         # The text is matched literally, case-insensitively: regex syntax in it is escaped.
         query: dict[str, Any] = {}
         if name_contains:
@@ -61,7 +51,7 @@ class MongoItemStore:
         items = [to_item(document) async for document in cursor]
         return items, await self.items.count_documents(query)
 
-    async def add(self, *, name: str, description: str | None) -> Item:
+    async def add(self, *, name: str, description: str | None) -> StoredItem:
         created = now()
         item_id = await self._next_id()
         document = {
@@ -81,7 +71,7 @@ class MongoItemStore:
             raise DuplicateNameError from exc
         return to_item(document)
 
-    async def update(self, item_id: int, changes: dict[str, Any]) -> Item | None:
+    async def update(self, item_id: int, changes: dict[str, Any]) -> StoredItem | None:
         """Read, change, replace if nobody wrote in between (optimistic concurrency on
         ``version``). A whole-document replace rather than ``$set``: it keeps BSON dates on
         every MongoDB-compatible server stackgen tests with, and reports a duplicate name."""

@@ -1,0 +1,111 @@
+"""Fixtures against a real DynamoDB-compatible server, over HTTP: DATABASE_URL when set
+(DynamoDB Local from `docker compose up -d db`, CI's service container), else a moto_server
+(a dev dependency) this test run starts on a free port and stops at the end.
+
+The table is made once per run (as `python -m app.migrate` does); every test starts with no
+items.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from httpx import AsyncClient
+
+from app.core.config import Settings
+from app.core.dynamodb import Database
+from app.main import create_app
+from app.repositories.items import DynamoItemStore
+from app.repositories.store import ItemStore
+from tests.apps import app_client, settings_for_tests
+from tests.tcp_proxy import free_port
+
+
+@pytest.fixture(scope="session", autouse=True)
+def local_credentials() -> Iterator[None]:
+    """Local servers take any credentials; these keep the tests off any real AWS account."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_ACCESS_KEY_ID", "test")
+        patch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+        yield
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    if url := os.environ.get("DATABASE_URL"):
+        yield url
+        return
+    server = shutil.which("moto_server")
+    if server is None:
+        pytest.fail("moto_server is not installed: run `make install`, or set DATABASE_URL")
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own dev dependency, fixed arguments
+        [server, "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_for(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"moto_server did not start on port {port}")
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return settings_for_tests(database_url)
+
+
+@pytest.fixture
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    database = Database(
+        settings.database_url, table=settings.dynamodb_table, region=settings.aws_region
+    )
+    await database.migrate()
+    await _empty(database)
+    yield database
+    await database.close()
+
+
+async def _empty(database: Database) -> None:
+    """Removes every item and name claim (the id counter stays: ids only ever grow)."""
+    pages = database.client.get_paginator("scan").paginate(
+        TableName=database.table, ProjectionExpression="pk"
+    )
+    for page in pages:
+        for record in page.get("Items", []):
+            if not record["pk"]["S"].startswith("counter#"):
+                database.client.delete_item(TableName=database.table, Key={"pk": record["pk"]})
+
+
+@pytest.fixture
+def items(database: Database) -> ItemStore:
+    return DynamoItemStore(database)
+
+
+@pytest.fixture
+async def client(settings: Settings, database: Database) -> AsyncIterator[AsyncClient]:
+    async with app_client(create_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture
+def unreachable_settings(settings: Settings) -> Settings:
+    """Settings pointing at an endpoint that cannot be reached (for the readiness check)."""
+    return settings.model_copy(update={"database_url": "http://127.0.0.1:1"})
