@@ -6,19 +6,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import models
+from app.adapters.records import to_domain
 from app.domain.items import DuplicateItemNameError, Item
 from app.domain.ports import AbstractItemRepository
 from app.repositories.items import ItemRepository
-
-
-def to_domain(row: models.Item) -> Item:
-    return Item(
-        id=row.id,
-        name=row.name,
-        description=row.description,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
 
 
 class SqlAlchemyItemRepository(AbstractItemRepository):
