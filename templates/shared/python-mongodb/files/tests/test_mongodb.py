@@ -4,13 +4,34 @@ import pytest
 
 from app.core.config import Settings
 from app.core.mongo import Database
+from app.main import create_app
 from app.repositories.items import MongoItemStore
+from tests.apps import app_client
 from tests.tcp_proxy import readiness_across_outage
 
 
-async def test_the_migration_makes_the_unique_name_index(database: Database) -> None:
+async def has_unique_name_index(database: Database) -> bool:
     indexes = [index async for index in await database.db["items"].list_indexes()]
-    assert any(index["key"] == {"name": 1} and index.get("unique") for index in indexes)
+    return any(index["key"] == {"name": 1} and index.get("unique") for index in indexes)
+
+
+async def test_the_migration_makes_the_unique_name_index(database: Database) -> None:
+    assert await has_unique_name_index(database)
+
+
+async def test_the_app_makes_the_indexes_as_it_starts(
+    settings: Settings, database: Database
+) -> None:
+    await database.db.drop_collection("items")
+    assert not await has_unique_name_index(database)
+    async with app_client(create_app(settings)):
+        assert await has_unique_name_index(database)
+
+
+async def test_the_app_starts_while_mongodb_is_down(unreachable_settings: Settings) -> None:
+    async with app_client(create_app(unreachable_settings)) as client:
+        response = await client.get("/readyz")
+    assert response.status_code == 503
 
 
 async def test_an_update_gives_up_once_its_attempts_are_used_up(database: Database) -> None:

@@ -9,7 +9,7 @@ from app.api.routes import include_routers
 from app.core.config import Settings, get_settings
 from app.core.logging import configure_logging, log_requests
 from app.core.problems import install_problem_handlers
-from app.core.resources import close_resources, open_resources
+from app.core.resources import close_resources, open_resources, start_resources
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -19,6 +19,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await start_resources(resources)
         yield
         await close_resources(resources)
 

@@ -10,7 +10,6 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 
 from app.core.config import Settings
-from app.core.resources import close_resources
 
 
 def settings_for_tests(database_url: str) -> Settings:
@@ -25,7 +24,10 @@ def settings_for_tests(database_url: str) -> Settings:
 
 @asynccontextmanager
 async def app_client(app: FastAPI) -> AsyncIterator[AsyncClient]:
-    """An HTTP client that calls the app in-process; the app's resources close afterwards."""
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+    """An HTTP client that calls the app in-process, inside its lifespan (as a server runs it:
+    resources started first, closed afterwards)."""
+    async with (
+        app.router.lifespan_context(app),
+        AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client,
+    ):
         yield client
-    await close_resources(app.state.resources)

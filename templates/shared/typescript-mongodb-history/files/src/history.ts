@@ -23,7 +23,7 @@ export function createHistory(url: string) {
   let indexed: Promise<unknown> | undefined;
   let closed = false;
 
-  /** The index the history is read by, made on first use (idempotent; retried if it failed). */
+  /** The index the history is read by, made once (idempotent; retried if it failed). */
   function ready(): Promise<unknown> {
     indexed ??= events.createIndex({ itemId: 1, at: -1 }).catch((error: unknown) => {
       indexed = undefined;
@@ -35,6 +35,10 @@ export function createHistory(url: string) {
   return {
     name: "history",
     events,
+    /** Makes the index as the app starts (or, if MongoDB is down then, on first use). */
+    async start(): Promise<void> {
+      await ready();
+    },
     async ping(): Promise<void> {
       if (closed) throw new Error("the history client is closed");
       // Connecting again (a no-op once connected) is what brings it back after an outage.

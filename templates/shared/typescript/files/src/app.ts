@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 
 import type { Config } from "./config.js";
 import { registerProblemHandlers } from "./problems.js";
-import { createResources, type Resources } from "./resources.js";
+import { createResources, type Resource, type Resources } from "./resources.js";
 import { healthRoutes } from "./routes/health.js";
 import { itemRoutes } from "./routes/items.js";
 import { createItemService } from "{{ cookiecutter.data.typescript_item_service_modules | last }}";
@@ -28,6 +28,18 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   const resources = createResources(config);
   app.decorate("resources", resources);
+  app.addHook("onReady", async () => {
+    for (const resource of Object.values(resources) as Resource[]) {
+      try {
+        await resource.start?.();
+      } catch (error) {
+        app.log.warn(
+          { err: error, resource: resource.name },
+          "not prepared at start-up; /readyz retries",
+        );
+      }
+    }
+  });
   app.addHook("onClose", async () => {
     await Promise.all(Object.values(resources).map((resource) => resource.close()));
   });

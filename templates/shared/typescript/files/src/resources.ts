@@ -1,4 +1,5 @@
-/** The app's connections to the outside world: created by the app factory, closed with the app. */
+/** The app's connections to the outside world: created by the app factory, prepared as it
+ * starts (those with a `start()`), checked by /readyz, closed with the app. */
 import type { Config } from "./config.js";
 {%- for name, resource in cookiecutter.data.typescript_resources.items() %}
 import { {{ resource.factory }} } from "{{ resource.module }}";
@@ -6,6 +7,9 @@ import { {{ resource.factory }} } from "{{ resource.module }}";
 
 export interface Resource {
   readonly name: string;
+  /** Prepares the resource as the app starts (MongoDB makes its indexes). A server that is
+   * down must not stop the app: the resource is then not ready until `ping()` has done it. */
+  start?(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

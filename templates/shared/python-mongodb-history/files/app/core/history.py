@@ -27,8 +27,12 @@ class History:
         self.events = self.client.get_default_database()["item_events"]
         self._indexed = False
 
+    async def start(self) -> None:
+        """Makes the index as the app starts (or, if MongoDB is down then, on first use)."""
+        await self._ready()
+
     async def _ready(self) -> None:
-        """Makes the index the history is read by, on first use (idempotent)."""
+        """Makes the index the history is read by, once (idempotent)."""
         if not self._indexed:
             await self.events.create_index([("item_id", 1), ("at", -1)])
             self._indexed = True

@@ -14,14 +14,23 @@ class Database:
         self.client = connect(url)
         # The database named by the URL's path.
         self.db: AsyncDatabase[dict[str, Any]] = self.client.get_default_database()
+        self._indexed = False
 
     async def migrate(self) -> None:
         """Creates the indexes (idempotent): MongoDB's counterpart of the SQL migrations."""
         await self.db["items"].create_index("name", unique=True, name="items_name_unique")
         await self.db["items"].create_index("seq", name="items_seq")
+        self._indexed = True
+
+    async def start(self) -> None:
+        """Makes the indexes as the app starts, so a fresh database needs no separate step."""
+        await self.migrate()
 
     async def ping(self) -> None:
         await self.db.command("ping")
+        # Not ready without the unique name index; made here if the server was down at start.
+        if not self._indexed:
+            await self.migrate()
 
     async def close(self) -> None:
         await self.client.close()

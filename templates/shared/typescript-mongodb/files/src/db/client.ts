@@ -11,9 +11,25 @@ export function createDatabase(url: string) {
   // The database named by the URL's path.
   const db = client.db();
   let closed = false;
+  let indexed = false;
+
+  /** Creates the indexes (idempotent): MongoDB's counterpart of the SQL migrations. */
+  async function migrate(): Promise<void> {
+    const items = db.collection("items");
+    // (the three-argument form: the two-argument one is deprecated)
+    await items.createIndex({ name: 1 }, { unique: true, name: "items_name_unique" }, undefined);
+    await items.createIndex({ seq: 1 }, { name: "items_seq" }, undefined);
+    indexed = true;
+  }
+
   return {
     name: "database",
     db,
+    migrate,
+    /** Makes the indexes as the app starts, so a fresh database needs no separate step. */
+    async start(): Promise<void> {
+      await migrate();
+    },
     async ping(): Promise<void> {
       // The driver would reconnect on demand; a closed database stays closed.
       if (closed) throw new Error("the database client is closed");
@@ -21,13 +37,8 @@ export function createDatabase(url: string) {
       // connecting here (a no-op once connected) is what brings it back after an outage.
       await client.connect();
       await db.command({ ping: 1 });
-    },
-    /** Creates the indexes (idempotent): MongoDB's counterpart of the SQL migrations. */
-    async migrate(): Promise<void> {
-      const items = db.collection("items");
-      // (the three-argument form: the two-argument one is deprecated)
-      await items.createIndex({ name: 1 }, { unique: true, name: "items_name_unique" }, undefined);
-      await items.createIndex({ seq: 1 }, { name: "items_seq" }, undefined);
+      // Not ready without the unique name index; made here if the server was down at start.
+      if (!indexed) await migrate();
     },
     async close(): Promise<void> {
       if (closed) return;

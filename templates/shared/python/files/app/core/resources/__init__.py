@@ -1,12 +1,16 @@
-"""The app's external resources (databases, caches): opened by the app factory, checked by
-/readyz, closed at shutdown. Every module here with a ``create(settings)`` function adds one,
-so a new store is a new file, not an edit to the factory."""
+"""The app's external resources (databases, caches): opened by the app factory, prepared as
+the app starts (those with a ``start()``), checked by /readyz, closed at shutdown. Every module
+here with a ``create(settings)`` function adds one, so a new store is a new file, not an edit to
+the factory."""
 
 import importlib
+import logging
 import pkgutil
 from typing import Protocol, cast
 
 from app.core.config import Settings
+
+logger = logging.getLogger(__name__)
 
 
 class Resource(Protocol):
@@ -26,6 +30,22 @@ def open_resources(settings: Settings) -> dict[str, Resource]:
             resource = cast(Resource, module.create(settings))
             resources[resource.name] = resource
     return resources
+
+
+async def start_resources(resources: dict[str, Resource]) -> None:
+    """Lets each resource that has a ``start()`` prepare itself (MongoDB makes its indexes).
+    A server that is down must not stop the app from starting: the resource is then not ready
+    until its readiness check has done what ``start()`` could not."""
+    for resource in resources.values():
+        start = getattr(resource, "start", None)
+        if start is None:
+            continue
+        try:
+            await start()
+        except Exception:
+            logger.warning(
+                "%s: not prepared at start-up; /readyz retries", resource.name, exc_info=True
+            )
 
 
 async def close_resources(resources: dict[str, Resource]) -> None:

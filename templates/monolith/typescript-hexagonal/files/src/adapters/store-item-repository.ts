@@ -1,10 +1,11 @@
-/** The ItemRepository port on the SQL database: the shared queries, mapped to domain terms. */
+/** The ItemRepository port on the database, whichever it is: its queries module
+ * (src/repositories/items.ts, one per store, one API), mapped to domain terms. */
 import { isUniqueViolation } from "../db/client.js";
 import { DuplicateItemNameError, type Item } from "../domain/items.js";
 import type { ItemFilter, ItemRepository, StoredItem } from "../domain/ports.js";
 import type { ItemRepository as ItemQueries } from "../repositories/items.js";
 
-export class DrizzleItemRepository implements ItemRepository {
+export class StoreItemRepository implements ItemRepository {
   constructor(private readonly queries: ItemQueries) {}
 
   get(id: number): Promise<StoredItem | undefined> {
