@@ -189,4 +189,33 @@ describe("the API surface", () => {
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ status: 404, instance: "/nowhere" });
   });
+
+  it("answers a method a path does not serve with 405 and the Allow header", async () => {
+    const responses = [
+      await app.inject({ method: "PUT", url: "/items" }),
+      await app.inject({ method: "OPTIONS", url: "/items/1" }),
+    ];
+    expect(responses.map((r) => [r.statusCode, r.headers.allow])).toEqual([
+      [405, "GET, POST"],
+      [405, "DELETE, GET, PATCH"],
+    ]);
+    expect(responses[0]?.headers["content-type"]).toContain("application/problem+json");
+  });
+
+  it("takes JSON types as sent: false or 7 is not a name", async () => {
+    for (const name of [false, 7]) {
+      const response = await app.inject({ method: "POST", url: "/items", payload: { name } });
+      expect(response.statusCode).toBe(422);
+    }
+  });
+
+  it("documents error responses as application/problem+json", async () => {
+    const document = (await app.inject("/openapi.json")).json<{
+      paths: Record<string, Record<string, { responses: Record<string, { content?: object }> }>>;
+    }>();
+    const responses = document.paths["/items/{id}"]?.patch?.responses ?? {};
+    for (const status of ["400", "404", "409", "415", "422"]) {
+      expect(Object.keys(responses[status]?.content ?? {})).toEqual(["application/problem+json"]);
+    }
+  });
 });

@@ -2,10 +2,15 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Ajv } from "ajv";
 import Fastify, { type FastifyInstance } from "fastify";
 
 import type { Config } from "./config.js";
-import { registerProblemHandlers } from "./problems.js";
+import {
+  answerUnservedMethods,
+  collectServedMethods,
+  registerProblemHandlers,
+} from "./problems.js";
 import { createResources, type Resource, type Resources } from "./resources.js";
 import { healthRoutes } from "./routes/health.js";
 import { itemRoutes } from "./routes/items.js";
@@ -23,8 +28,15 @@ declare module "fastify" {
 export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
-    ajv: { customOptions: { coerceTypes: "array", removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Query strings, path parameters and headers arrive as text, so their values are coerced to
+  // the schema's types ("20" -> 20). A JSON body already has types: false or 7 where a string
+  // belongs is a 422, not "false" or "7".
+  const coercing = new Ajv({ coerceTypes: "array", useDefaults: true });
+  const exact = new Ajv({ useDefaults: true });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === "body" ? exact : coercing).compile(schema),
+  );
 
   const resources = createResources(config);
   app.decorate("resources", resources);
@@ -45,6 +57,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
 
   registerProblemHandlers(app);
+  const served = collectServedMethods(app);
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -63,5 +76,6 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 {%- for name, plugin in cookiecutter.data.typescript_plugins.items() %}
   await app.register({{ plugin.factory }}(resources));
 {%- endfor %}
+  answerUnservedMethods(app, served);
   return app;
 }

@@ -18,6 +18,18 @@ export const problemSchema = Type.Object({
   ),
 });
 
+/** OpenAPI responses for route schemas: each of these statuses answers with a problem
+ * document, published (and serialised) as `application/problem+json`. */
+export function problemResponses(...statuses: number[]) {
+  const response = { content: { [PROBLEM_JSON]: { schema: problemSchema } } };
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: STATUS_CODES[status] ?? "Error", ...response },
+    ]),
+  );
+}
+
 export interface Problem {
   type: string;
   title: string;
@@ -57,6 +69,48 @@ function send(
     ...problem,
   };
   return reply.code(problem.status).type(PROBLEM_JSON).send(body);
+}
+
+/** A 405 with the Allow header (RFC 9110) for the methods a path does not serve; Fastify
+ * would answer them 404. Call it once every route is registered. */
+export function answerUnservedMethods(
+  app: FastifyInstance,
+  served: Map<string, Set<string>>,
+): void {
+  for (const [url, methods] of served) {
+    const allow = [...methods]
+      .filter((method) => method !== "HEAD")
+      .sort()
+      .join(", ");
+    const unserved = app.supportedMethods.filter((method) => !methods.has(method));
+    if (unserved.length === 0) continue;
+    app.route({
+      method: unserved,
+      url,
+      schema: { hide: true },
+      // Before the body is read: a QUERY without a Content-Type is still a 405, not a 400.
+      onRequest: async (request, reply) => {
+        await send(reply.header("allow", allow), request, {
+          status: 405,
+          detail: `Allowed: ${allow}`,
+        });
+      },
+      handler: () => undefined,
+    });
+  }
+}
+
+/** Collects each documented path's methods as routes are added, for answerUnservedMethods
+ * (the ones the OpenAPI document lists: the docs UI's own routes are hidden from it). */
+export function collectServedMethods(app: FastifyInstance): Map<string, Set<string>> {
+  const served = new Map<string, Set<string>>();
+  app.addHook("onRoute", (route) => {
+    if (route.schema?.hide === true) return;
+    const methods = served.get(route.url) ?? new Set<string>();
+    for (const method of [route.method].flat()) methods.add(method);
+    served.set(route.url, methods);
+  });
+  return served;
 }
 
 export function registerProblemHandlers(app: FastifyInstance): void {

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic.json_schema import SkipJsonSchema
 from starlette.datastructures import URL
 
 # No NUL characters: PostgreSQL cannot store them in text, so they are a 422, not a 500.
@@ -22,7 +23,8 @@ class ItemCreate(BaseModel):
 class ItemUpdate(BaseModel):
     """A partial update: only the fields sent are changed."""
 
-    name: Name | None = None
+    # Leaving the name out keeps it; null is refused (below), so the schema does not offer it.
+    name: Name | SkipJsonSchema[None] = None
     description: Description | None = None
 
     @field_validator("name")

@@ -1,5 +1,6 @@
 """Errors as RFC 9457 problem details (``application/problem+json``)."""
 
+import re
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -71,7 +72,23 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     error = cast(HTTPException, exc)
-    return problem_response(request, error.status_code, str(error.detail))
+    response = problem_response(request, error.status_code, str(error.detail))
+    # Keep the headers the status needs, e.g. the Allow header of a 405 (RFC 9110).
+    response.headers.update(error.headers or {})
+    if error.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
+        response.headers["Allow"] = _allowed_methods(request)
+    return response
+
+
+def _allowed_methods(request: Request) -> str:
+    """The methods the OpenAPI document lists for this path (Starlette's own 405 names only
+    the first matching route's, and each method here is a route of its own)."""
+    paths: dict[str, dict[str, Any]] = request.app.openapi()["paths"]
+    for template, operations in paths.items():
+        pattern = "[^/]+".join(re.escape(part) for part in re.split(r"\{[^/]+?\}", template))
+        if re.fullmatch(pattern, request.url.path):
+            return ", ".join(sorted(method.upper() for method in operations))
+    return ""
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -2,8 +2,9 @@
 import type { FastifyPluginCallbackTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 
+import { problemResponses } from "../problems.js";
 import type { Resources } from "../resources.js";
-import { ItemId, ItemPage, ItemQuery, pageLinks } from "../schemas/items.js";
+import { DEFAULT_LIMIT, ItemId, ItemPage, ItemQuery, pageLinks } from "../schemas/items.js";
 import { requestUrl } from "./items.js";
 
 const ItemEvent = Type.Object({
@@ -30,11 +31,11 @@ export function historyPlugin(resources: Resources): FastifyPluginCallbackTypebo
           summary: "An item's changes, newest first (kept after the item is deleted)",
           params: ItemId,
           querystring: HistoryQuery,
-          response: { 200: HistoryPage },
+          response: { 200: HistoryPage, ...problemResponses(422) },
         },
       },
       async (request) => {
-        const { limit, offset } = request.query;
+        const { limit = DEFAULT_LIMIT, offset = 0 } = request.query;
         const [events, total] = await resources.history.list(request.params.id, limit, offset);
         const items = events.map((event) => ({ ...event, at: event.at.toISOString() }));
         const links = pageLinks(total, { limit, offset }, requestUrl(request));

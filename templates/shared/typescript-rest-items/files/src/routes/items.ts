@@ -2,8 +2,9 @@
 import type { FastifyPluginCallbackTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 
-import { problemSchema } from "../problems.js";
+import { problemResponses } from "../problems.js";
 import {
+  DEFAULT_LIMIT,
   ItemCreate,
   ItemId,
   ItemPage,
@@ -23,11 +24,11 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
         schema: {
           tags: ["items"],
           querystring: ItemQuery,
-          response: { 200: ItemPage, 422: problemSchema },
+          response: { 200: ItemPage, ...problemResponses(422) },
         },
       },
       async (request) => {
-        const { limit, offset, name } = request.query;
+        const { limit = DEFAULT_LIMIT, offset = 0, name } = request.query;
         const [rows, total] = await service.list({ limit, offset, nameContains: name });
         return buildPage(rows, total, { limit, offset }, requestUrl(request));
       },
@@ -39,7 +40,8 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
         schema: {
           tags: ["items"],
           body: ItemCreate,
-          response: { 201: ItemRead, 409: problemSchema, 422: problemSchema },
+          // 400: not JSON at all; 415: not sent as JSON; 422: JSON, but not a valid item.
+          response: { 201: ItemRead, ...problemResponses(400, 409, 415, 422) },
         },
       },
       async (request, reply) => {
@@ -56,7 +58,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
         schema: {
           tags: ["items"],
           params: ItemId,
-          response: { 200: ItemRead, 404: problemSchema },
+          response: { 200: ItemRead, ...problemResponses(404, 422) },
         },
       },
       async (request) => toItemRead(await service.get(request.params.id)),
@@ -69,7 +71,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
           tags: ["items"],
           params: ItemId,
           body: ItemUpdate,
-          response: { 200: ItemRead, 404: problemSchema, 409: problemSchema, 422: problemSchema },
+          response: { 200: ItemRead, ...problemResponses(400, 404, 409, 415, 422) },
         },
       },
       async (request) => {
@@ -88,7 +90,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
         schema: {
           tags: ["items"],
           params: ItemId,
-          response: { 204: Type.Null(), 404: problemSchema },
+          response: { 204: Type.Null(), ...problemResponses(404, 422) },
         },
       },
       async (request, reply) => {

@@ -3,7 +3,6 @@ import { Type, type Static } from "typebox";
 
 // Not blank, and no NUL characters (PostgreSQL cannot store them: a 422, not a 500).
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: "^(?=.*\\S)[^\\u0000]*$" });
-// Null first: with type coercion on, ajv would otherwise turn null into "".
 const Description = Type.Union([
   Type.Null(),
   Type.String({ maxLength: 1000, pattern: "^[^\\u0000]*$" }),
@@ -36,9 +35,12 @@ export const MAX_INT = 2 ** 31 - 1;
 
 export const ItemId = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_INT }) });
 
+export const DEFAULT_LIMIT = 20;
+
 export const ItemQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-  offset: Type.Integer({ minimum: 0, maximum: MAX_INT, default: 0 }),
+  // Optional: a request may leave them out (the defaults apply), so the OpenAPI document says so.
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: DEFAULT_LIMIT })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INT, default: 0 })),
   name: Type.Optional(
     Type.String({ maxLength: 100, description: "Case-insensitive substring of the name" }),
   ),

@@ -29,7 +29,8 @@ async def list_items(
     return ItemPage.build(items, total, limit, offset, request.url)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))
+# A body that is not JSON at all is a 400; one that is JSON but not a valid item, a 422.
+@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(400, 409))
 async def create_item(
     data: ItemCreate, service: ItemServiceDep, request: Request, response: Response
 ) -> ItemRead:
@@ -43,7 +44,7 @@ async def get_item(item_id: ItemId, service: ItemServiceDep) -> ItemRead:
     return await service.get(item_id)
 
 
-@router.patch("/{item_id}", responses=problem_responses(404, 409))
+@router.patch("/{item_id}", responses=problem_responses(400, 404, 409))
 async def update_item(item_id: ItemId, data: ItemUpdate, service: ItemServiceDep) -> ItemRead:
     return await service.update(item_id, data)
 

@@ -71,6 +71,25 @@ async def test_unknown_route_is_a_404_problem(client: AsyncClient) -> None:
     assert response.headers["content-type"] == PROBLEM_JSON
 
 
+async def test_a_method_a_path_does_not_serve_is_a_405_with_allow(client: AsyncClient) -> None:
+    put = await client.put("/items")
+    options = await client.options("/items/1")
+    assert [(r.status_code, r.headers["allow"]) for r in (put, options)] == [
+        (405, "GET, POST"),
+        (405, "DELETE, GET, PATCH"),
+    ]
+    assert put.headers["content-type"] == PROBLEM_JSON
+
+
+async def test_a_body_that_cannot_be_read_is_a_400_problem(client: AsyncClient) -> None:
+    # Not even text (JSON that does not parse is a 422, with where it broke).
+    response = await client.post(
+        "/items", content=b"\xff{", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == PROBLEM_JSON
+
+
 async def test_patch_changes_only_the_fields_sent(client: AsyncClient, items: ItemStore) -> None:
     item = await create_item(items, name="Chair", description="Wooden.")
     response = await client.patch(f"/items/{item.id}", json={"description": "Metal."})
