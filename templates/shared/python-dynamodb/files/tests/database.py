@@ -1,8 +1,9 @@
-"""Fixtures against a real DynamoDB-compatible server, over HTTP: DATABASE_URL when set
-(DynamoDB Local from `docker compose up -d db`, CI's service container), else a moto_server
-(a dev dependency) this test run starts on a free port and stops at the end.
+"""DynamoDB's own fixtures (tests/conftest.py adds them to the ones every store shares): a
+real DynamoDB-compatible server, over HTTP - DATABASE_URL when set (DynamoDB Local from
+`docker compose up -d db`, CI's service container), else a moto_server (a dev dependency) this
+test run starts on a free port and stops at the end.
 
-The table is made once per run (as `python -m app.migrate` does); every test starts with no
+Every test makes sure the table exists (as `python -m app.migrate` does) and starts with no
 items.
 """
 
@@ -14,14 +15,9 @@ import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from httpx import AsyncClient
 
 from app.core.config import Settings
 from app.core.dynamodb import Database
-from app.main import create_app
-from app.repositories.items import DynamoItemStore
-from app.repositories.store import ItemStore
-from tests.apps import app_client, settings_for_tests
 from tests.tcp_proxy import free_port
 
 
@@ -68,11 +64,6 @@ def _wait_for(port: int, seconds: float = 30) -> None:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return settings_for_tests(database_url)
-
-
-@pytest.fixture
 async def database(settings: Settings) -> AsyncIterator[Database]:
     database = Database(
         settings.database_url, table=settings.dynamodb_table, region=settings.aws_region
@@ -92,17 +83,6 @@ async def _empty(database: Database) -> None:
         for record in page.get("Items", []):
             if not record["pk"]["S"].startswith("counter#"):
                 database.client.delete_item(TableName=database.table, Key={"pk": record["pk"]})
-
-
-@pytest.fixture
-def items(database: Database) -> ItemStore:
-    return DynamoItemStore(database)
-
-
-@pytest.fixture
-async def client(settings: Settings, database: Database) -> AsyncIterator[AsyncClient]:
-    async with app_client(create_app(settings)) as client:
-        yield client
 
 
 @pytest.fixture
