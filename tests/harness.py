@@ -9,6 +9,7 @@ Used by ``tests/test_matrix.py`` (the pairwise covering array, in CI) and by
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import signal
@@ -317,13 +318,17 @@ def app_checks(stack: Stack, catalog: Catalog, project: Path) -> list[Step]:
     databases: dict[str, str] = {}
     spawned: list[Spawned] = []
     steps: list[Step] = []
+    # A database name of this project's own: stacks checked side by side may share a slug
+    # (the matrix names every app "matrix-app"), and must not drop each other's databases.
+    own_name = f"{stack.slug}_{hashlib.sha1(str(project).encode()).hexdigest()[:8]}"
+    own_name = own_name.replace("-", "_")
     try:
         for service in services:
             if service.setup:
-                databases[service.name] = service.setup(stack.slug.replace("-", "_"))
+                databases[service.name] = service.setup(own_name)
             if service.spawn:
                 spawned.append(Spawned(service))
-        database = next(iter(databases.values()), stack.slug.replace("-", "_"))
+        database = next(iter(databases.values()), own_name)
         port = spawned[0].port if spawned else 0
         extra = {
             k: v.format(database=database, port=port) for k, v in harness.get("env", {}).items()
