@@ -1,16 +1,25 @@
-"""Errors as RFC 9457 problem details (``application/problem+json``)."""
+{%- set xml = "xml" in cookiecutter.selections.api -%}
+{%- set Response = "Response" if xml else "JSONResponse" -%}
+"""Errors as RFC 9457 problem details (``application/problem+{{ "xml" if xml else "json" }}``)."""
 
 import re
 from http import HTTPStatus
 from typing import Any, cast
+{%- if xml %}
+from xml.etree.ElementTree import Element, SubElement, tostring
+{%- endif %}
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import {{ Response }}
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
-
+{% if xml %}
+PROBLEM_XML = "application/problem+xml"
+PROBLEM_NAMESPACE = "urn:ietf:rfc:7807"  # RFC 9457 keeps RFC 7807's namespace
+{%- else %}
 PROBLEM_JSON = "application/problem+json"
+{%- endif %}
 
 
 class Problem(BaseModel):
@@ -23,13 +32,15 @@ class Problem(BaseModel):
 
 
 class AppError(Exception):
-    """A failure with a meaning for the client; subclasses set the status."""
+    """A failure with a meaning for the client; subclasses set the status (or pass one)."""
 
     status = HTTPStatus.INTERNAL_SERVER_ERROR
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, status: HTTPStatus | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        if status is not None:
+            self.status = status
 
 
 class NotFoundError(AppError):
@@ -51,7 +62,7 @@ def problem_response(
     status: int,
     detail: str | None = None,
     errors: list[dict[str, Any]] | None = None,
-) -> JSONResponse:
+) -> {{ Response }}:
     problem = Problem(
         title=HTTPStatus(status).phrase,
         status=status,
@@ -59,18 +70,42 @@ def problem_response(
         instance=request.url.path,
         errors=errors,
     )
+{%- if xml %}
+    return Response(_problem_xml(problem), status_code=status, media_type=PROBLEM_XML)
+
+
+def _problem_xml(problem: Problem) -> bytes:
+    """The problem as RFC 9457's XML format (Appendix B): a member per child element, a list
+    as ``i`` elements."""
+    root = Element("problem", xmlns=PROBLEM_NAMESPACE)
+    _add_members(root, problem.model_dump(exclude_none=True))
+    document: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
+
+
+def _add_members(parent: Element, value: Any) -> None:
+    if isinstance(value, dict):
+        for key, member in value.items():
+            _add_members(SubElement(parent, key), member)
+    elif isinstance(value, list):
+        for member in value:
+            _add_members(SubElement(parent, "i"), member)
+    else:
+        parent.text = str(value)
+{%- else %}
     return JSONResponse(
         problem.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON
     )
+{%- endif %}
 
 
 # Starlette types every handler as taking Exception; each is registered for one type only.
-async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+async def _app_error(request: Request, exc: Exception) -> {{ Response }}:
     error = cast(AppError, exc)
     return problem_response(request, error.status, error.detail)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> {{ Response }}:
     error = cast(HTTPException, exc)
     response = problem_response(request, error.status_code, str(error.detail))
     # Keep the headers the status needs, e.g. the Allow header of a 405 (RFC 9110).
@@ -91,7 +126,7 @@ def _allowed_methods(request: Request) -> str:
     return ""
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> {{ Response }}:
     error = cast(RequestValidationError, exc)
     errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
     return problem_response(
@@ -99,7 +134,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected_error(request: Request, exc: Exception) -> {{ Response }}:
     # Starlette logs the exception and re-raises it after this response is sent.
     return problem_response(
         request, HTTPStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred."
@@ -118,7 +153,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
         status: {
             "model": Problem,
-            "content": {PROBLEM_JSON: {}},
+            "content": {{ "{PROBLEM_XML: {}}" if xml else "{PROBLEM_JSON: {}}" }},
             "description": HTTPStatus(status).phrase,
         }
         for status in statuses

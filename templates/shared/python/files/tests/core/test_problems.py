@@ -1,3 +1,6 @@
+{% if "xml" in cookiecutter.selections.api -%}
+from defusedxml import ElementTree
+{% endif -%}
 from httpx import ASGITransport, AsyncClient
 
 from app.core.config import Settings
@@ -19,6 +22,12 @@ async def test_an_unexpected_error_is_a_500_problem_without_its_message(
         response = await client.get("/boom")
     await close_resources(app.state.resources)
     assert response.status_code == 500
+{%- if "xml" in cookiecutter.selections.api %}
+    assert response.headers["content-type"] == "application/problem+xml"
+    problem = ElementTree.fromstring(response.content)
+    assert problem.findtext("{urn:ietf:rfc:7807}detail") == "An unexpected error occurred."
+{%- else %}
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["detail"] == "An unexpected error occurred."
+{%- endif %}
     assert "secret internals" not in response.text

@@ -1,20 +1,36 @@
+{%- set xml = "xml" in cookiecutter.selections.api -%}
 import pytest
+{%- if xml %}
+from defusedxml.ElementTree import fromstring
+{%- endif %}
 from httpx import AsyncClient
 
 from app.modules.reports import service
+from app.repositories.store import ItemStore
+from tests.factories import create_item
+
+
+async def report(client: AsyncClient) -> dict[str, int]:
+    response = await client.get("/reports/items")
+    assert response.status_code == 200
+{%- if xml %}
+    root = fromstring(response.content)
+    assert root.tag == "itemReport"
+    return {name: int(value) for name, value in root.attrib.items()}
+{%- else %}
+    figures: dict[str, int] = response.json()
+    return figures
+{%- endif %}
 
 
 async def test_the_items_report_counts_across_pages(
-    client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+    client: AsyncClient, items: ItemStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name, description in [("Lamp", "Bright"), ("Desk", None), ("Chair", "Oak")]:
-        response = await client.post("/items", json={"name": name, "description": description})
-        assert response.status_code == 201
+        await create_item(items, name=name, description=description)
     monkeypatch.setattr(service, "PAGE", 2)  # several pages
-    report = await client.get("/reports/items")
-    assert report.status_code == 200
-    assert report.json() == {"total": 3, "described": 2}
+    assert await report(client) == {"total": 3, "described": 2}
 
 
 async def test_the_items_report_of_an_empty_store(client: AsyncClient) -> None:
-    assert (await client.get("/reports/items")).json() == {"total": 0, "described": 0}
+    assert await report(client) == {"total": 0, "described": 0}
