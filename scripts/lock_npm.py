@@ -3,11 +3,11 @@ to a layer's npm dependencies:
 
     .venv/bin/python scripts/lock_npm.py
 
-TypeScript projects differ in npm dependencies only by their stores (--database), so
-templates/shared/typescript-lockfiles holds one package-lock.json per set of stores the catalog
-allows with TypeScript, resolved here from the npm registry with the Node.js the verification
-harness uses. tests/test_lockfiles.py fails when a lockfile no longer matches the package.json
-stackgen renders.
+TypeScript projects differ in npm dependencies only by their stores (--database) and API type
+(--api), so templates/shared/typescript-lockfiles holds one package-lock.json per set of stores
+(and non-REST API type) the catalog allows with TypeScript, resolved here from the npm registry
+with the Node.js the verification harness uses. tests/test_lockfiles.py fails when a lockfile
+no longer matches the package.json stackgen renders.
 """
 
 from __future__ import annotations
@@ -32,17 +32,24 @@ SLUG = "{{ cookiecutter.project_slug }}"
 LOCKS = ROOT / "templates" / "shared" / "typescript-lockfiles" / "partials"
 
 
+def lock_name(selections: dict[str, tuple[str, ...]]) -> str:
+    """The lockfile of a stack: its stores, and its API type unless REST (XML adds packages).
+    templates/shared/typescript/files/package-lock.json includes it by the same name."""
+    api = selections["api"][0]
+    return f"npm-lock-{'+'.join(selections['database'])}{'' if api == 'rest' else '--' + api}.json"
+
+
 def main() -> None:
     catalog = default_catalog()
     env = {**os.environ, "PATH": f"{node_bin()}{os.pathsep}{os.environ['PATH']}"}
-    # One TypeScript stack per --database set the catalog allows.
+    # One TypeScript stack per --database set (and API type) the catalog allows.
     stacks = {
-        s.selections["database"]: s
+        lock_name(s.selections): s
         for s in all_stacks(catalog)
         if s.selections["language"] == ("typescript",)
     }
     wanted = set()
-    for stores, stack in sorted(stacks.items()):
+    for name, stack in sorted(stacks.items()):
         with tempfile.TemporaryDirectory() as tmp:
             project = Path(tmp) / NAME
             render(stack, catalog, project)
@@ -56,7 +63,7 @@ def main() -> None:
             lock = json.loads((project / "package-lock.json").read_text(encoding="utf-8"))
         lock["name"] = SLUG
         lock["packages"][""]["name"] = SLUG
-        target = LOCKS / f"npm-lock-{'+'.join(stores)}.json"
+        target = LOCKS / name
         target.write_text(json.dumps(lock, indent=2) + "\n", encoding="utf-8")
         wanted.add(target.name)
         print(f"wrote {target.relative_to(ROOT)}")

@@ -1,10 +1,18 @@
-/** Errors as RFC 9457 problem details (`application/problem+json`). */
+{%- set xml = "xml" in cookiecutter.selections.api -%}
+/** Errors as RFC 9457 problem details (`application/problem+{{ "xml" if xml else "json" }}`). */
 import { STATUS_CODES } from "node:http";
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+{%- if xml %}
+import XMLBuilder from "fast-xml-builder";
+{%- endif %}
 import { Type } from "typebox";
-
+{% if xml %}
+export const PROBLEM_XML = "application/problem+xml";
+const PROBLEM_NAMESPACE = "urn:ietf:rfc:7807"; // RFC 9457 keeps RFC 7807's namespace
+{%- else %}
 export const PROBLEM_JSON = "application/problem+json";
+{%- endif %}
 
 /** The problem document, as published in the OpenAPI document for every error response. */
 export const problemSchema = Type.Object({
@@ -19,9 +27,14 @@ export const problemSchema = Type.Object({
 });
 
 /** OpenAPI responses for route schemas: each of these statuses answers with a problem
- * document, published (and serialised) as `application/problem+json`. */
+ * document, published (and serialised) as `application/problem+{{ "xml" if xml else "json" }}`. */
 export function problemResponses(...statuses: number[]) {
+{%- if xml %}
+  // The document's members, as RFC 9457's XML format carries them (sent as text, as built).
+  const response = { content: { [PROBLEM_XML]: { schema: Type.String() } } };
+{%- else %}
   const response = { content: { [PROBLEM_JSON]: { schema: problemSchema } } };
+{%- endif %}
   return Object.fromEntries(
     statuses.map((status) => [
       status,
@@ -68,8 +81,30 @@ function send(
     instance: request.url.split("?")[0] ?? request.url,
     ...problem,
   };
+{%- if xml %}
+  return reply.code(problem.status).type(PROBLEM_XML).send(problemXml(body));
+}
+
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@",
+  suppressBooleanAttributes: false,
+});
+
+/** The problem in RFC 9457's XML format (Appendix B): a member per child element, a list as
+ * `i` elements. */
+function problemXml({ errors, ...members }: Problem): string {
+  const problem = {
+    "@xmlns": PROBLEM_NAMESPACE,
+    ...members,
+    ...(errors === undefined ? {} : { errors: { i: errors } }),
+  };
+  return '<?xml version="1.0" encoding="UTF-8"?>' + builder.build({ problem });
+}
+{%- else %}
   return reply.code(problem.status).type(PROBLEM_JSON).send(body);
 }
+{%- endif %}
 
 /** A 405 with the Allow header (RFC 9110) for the methods a path does not serve; Fastify
  * would answer them 404. Call it once every route is registered. */
