@@ -102,6 +102,13 @@ describe("/items in XML", () => {
     expect(last?.item).toMatchObject({ name: "c" }); // one item: parsed as an object
   });
 
+  it("filters by a case-insensitive substring of the name", async () => {
+    for (const name of ["Red Lamp", "Blue lamp", "Desk"]) await add(name);
+    const { items } = await document(await app.inject("/items?name=LAMP"));
+    const names = (items?.item as Node[]).map((item) => item.name);
+    expect(names.sort()).toEqual(["Blue lamp", "Red Lamp"]);
+  });
+
   it("refuses a taken name with 409, on create and on rename", async () => {
     await add("Taken");
     const free = await add("Free");
@@ -123,6 +130,7 @@ describe("/items in XML", () => {
     ["a document that is not an item", "<thing><name>Lamp</name></thing>"],
     ["an id, which is the service's", '<item id="7"><name>Lamp</name></item>'],
     ["a name that holds elements", "<item><name><b>Lamp</b></name></item>"],
+    ["a repeated element", "<item><name>Lamp</name><name>Desk</name></item>"],
   ])("answers %s with 422", async (_case, body) => {
     problem(await send("POST", "/items", body), 422);
   });
@@ -132,6 +140,9 @@ describe("/items in XML", () => {
     const created = await send("POST", "/items", body);
     expect(created.statusCode).toBe(201);
     expect((await document(created)).item).toMatchObject({ name: "Lamp", description: "" });
+    const declared = `<item xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><name>Stool</name><description xsi:nil="true"/></item>`;
+    const stool = (await document(await send("POST", "/items", declared))).item;
+    expect(stool?.description).toMatchObject({ "@xsi:nil": "true" });
   });
 
   it("answers JSON with 415, and an Accept that takes no XML with 406", async () => {
