@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { Ajv, type ValidateFunction } from "ajv";
+import { Ajv } from "ajv";
 import { XMLParser } from "fast-xml-parser";
 import { SyntaxValidator } from "fast-xml-validator";
 import XMLBuilder from "fast-xml-builder";
@@ -62,8 +62,6 @@ const parser = new XMLParser({
   isArray: (_name: string, _path: unknown, _leaf: boolean, attribute: boolean) => !attribute,
 });
 const ajv = new Ajv({ allErrors: true });
-// Compiled once per schema, not once per request.
-const checks = new WeakMap<TSchema, ValidateFunction>();
 const SET_BY_THE_SERVICE = ["@id", "created_at", "updated_at"];
 
 type Fields = Record<string, string | null>;
@@ -97,8 +95,7 @@ export function readItem<T extends TSchema>(body: string, schema: T): Static<T> 
     }
     fields[key] = text(value[0]);
   }
-  const check = (checks.get(schema) ?? ajv.compile(schema)) as ValidateFunction<Static<T>>;
-  checks.set(schema, check);
+  const check = ajv.compile<Static<T>>(schema);
   if (!check(fields)) {
     const reasons = (check.errors ?? []).map(
       (e) => `${e.instancePath || "item"} ${String(e.message)}`,

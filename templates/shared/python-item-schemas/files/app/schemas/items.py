@@ -3,20 +3,9 @@
 from datetime import datetime
 from typing import Annotated, Self
 
-from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic.json_schema import SkipJsonSchema
 from starlette.datastructures import URL
-
-# Ids and offsets fit the database's 32-bit integers: larger values are a 422, not a 500.
-MAX_INT = 2**31 - 1
-# The path and query parameters of /items, shared by every API type.
-ItemId = Annotated[int, Path(ge=1, le=MAX_INT)]
-Limit = Annotated[int, Query(ge=1, le=100)]
-Offset = Annotated[int, Query(ge=0, le=MAX_INT)]
-NameFilter = Annotated[
-    str | None, Query(max_length=100, description="Case-insensitive substring of the name")
-]
 
 # No NUL characters: PostgreSQL cannot store them in text, so they are a 422, not a 500.
 NO_NUL = r"^[^\x00]*$"

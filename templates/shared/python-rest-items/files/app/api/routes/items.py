@@ -1,19 +1,16 @@
 """/items: the example resource over REST."""
 
-from fastapi import APIRouter, Request, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from app.api.deps import ItemServiceDep
 from app.core.problems import problem_responses
-from app.schemas.items import (
-    ItemCreate,
-    ItemId,
-    ItemPage,
-    ItemRead,
-    ItemUpdate,
-    Limit,
-    NameFilter,
-    Offset,
-)
+from app.schemas.items import ItemCreate, ItemPage, ItemRead, ItemUpdate
+
+# Ids and offsets fit the database's 32-bit integers: larger values are a 422, not a 500.
+MAX_INT = 2**31 - 1
+ItemId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 router = APIRouter(prefix="/items", tags=["items"], responses=problem_responses(422))
 
@@ -22,9 +19,11 @@ router = APIRouter(prefix="/items", tags=["items"], responses=problem_responses(
 async def list_items(
     request: Request,
     service: ItemServiceDep,
-    limit: Limit = 20,
-    offset: Offset = 0,
-    name: NameFilter = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
+    name: Annotated[
+        str | None, Query(max_length=100, description="Case-insensitive substring of the name")
+    ] = None,
 ) -> ItemPage:
     items, total = await service.list(limit=limit, offset=offset, name_contains=name)
     return ItemPage.build(items, total, limit, offset, request.url)

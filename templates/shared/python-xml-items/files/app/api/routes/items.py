@@ -1,8 +1,8 @@
 """/items: the example resource as XML (application/xml, described by /schemas/items.xsd)."""
 
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import FileResponse, Response
 from pydantic import ValidationError
 
@@ -17,15 +17,11 @@ from app.api.xml import (
     read_item,
 )
 from app.core.problems import UnprocessableError, problem_responses
-from app.schemas.items import (
-    ItemCreate,
-    ItemId,
-    ItemPage,
-    ItemUpdate,
-    Limit,
-    NameFilter,
-    Offset,
-)
+from app.schemas.items import ItemCreate, ItemPage, ItemUpdate
+
+# Ids and offsets fit the database's 32-bit integers: larger values are a 422, not a 500.
+MAX_INT = 2**31 - 1
+ItemId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 router = APIRouter(tags=["items"], responses=problem_responses(406, 422))
 
@@ -70,9 +66,11 @@ async def list_items(
     request: Request,
     service: ItemServiceDep,
     _: AcceptsXml,
-    limit: Limit = 20,
-    offset: Offset = 0,
-    name: NameFilter = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
+    name: Annotated[
+        str | None, Query(max_length=100, description="Case-insensitive substring of the name")
+    ] = None,
 ) -> XmlResponse:
     items, total = await service.list(limit=limit, offset=offset, name_contains=name)
     return XmlResponse(page_element(ItemPage.build(items, total, limit, offset, request.url)))
