@@ -356,9 +356,11 @@ def app_checks(stack: Stack, catalog: Catalog, project: Path) -> list[Step]:
             if name == "serve":
                 migrate = context["data"].get("container", {}).get("migrate")
                 checks = harness.get("fuzz_checks", "all")
-                steps.extend(
-                    _serve_and_fuzz(harness.get("serve"), migrate, project, env, steps, checks)
+                fuzz_path = harness.get("fuzz_path", "/openapi.json")
+                served = _serve_and_fuzz(
+                    harness.get("serve"), migrate, project, env, steps, checks, fuzz_path
                 )
+                steps.extend(served)
                 break
             if name not in commands:
                 steps.append(Step(name, NOT_RUN, "not run: the language layer declares no command"))
@@ -397,6 +399,7 @@ def _serve_and_fuzz(
     env: dict[str, str],
     before: list[Step],
     checks: str = "all",
+    fuzz_path: str = "/openapi.json",
 ) -> list[Step]:
     """Run the app the way it is deployed (built, migrated by the container's own migrate
     command), wait for /readyz, then test it against its OpenAPI document with schemathesis:
@@ -404,7 +407,8 @@ def _serve_and_fuzz(
     documented; invalid requests refused, valid ones accepted; 405 with Allow for methods a
     path does not serve), on examples, boundary cases, random requests and stateful sequences
     that follow the document's links. An API whose bodies are not JSON (XML) names fewer
-    `checks` in its layer (`harness.fuzz_checks`): its own tests hold it to its XSD."""
+    `checks` in its layer (`harness.fuzz_checks`): its own tests hold it to its XSD. A GraphQL
+    API is fuzzed from its endpoint's introspection instead (`harness.fuzz_path`)."""
     if not serve:
         reason = "not run: the language layer declares no serve command"
         return [Step("serve", NOT_RUN, reason), Step("fuzz", NOT_RUN, reason)]
@@ -437,10 +441,12 @@ def _serve_and_fuzz(
             return [Step("serve", FAILED, detail, seconds), Step("fuzz", NOT_RUN, "not run")]
         steps = [Step("serve", PASSED, "", seconds)]
         fuzz = [
-            str(BIN / "schemathesis"), "run", f"{base}/openapi.json",
+            str(BIN / "schemathesis"), "run", f"{base}{fuzz_path}",
             "--checks", checks, "--max-examples", FUZZ_EXAMPLES,
             "--phases", "examples,coverage,fuzzing", "--seed", "1",
         ]  # fmt: skip
+        if "graphql_errors_are_coded" in checks:
+            env = {**env, "SCHEMATHESIS_HOOKS": str(Path(__file__).with_name("fuzz_graphql.py"))}
         steps.append(_run("fuzz", fuzz, project, env))
         return steps
     finally:

@@ -1,7 +1,9 @@
 {%- set xml = "xml" in cookiecutter.selections.api -%}
+{%- set graphql = "graphql" in cookiecutter.selections.api -%}
 {% if xml -%}
 import { XMLParser } from "fast-xml-parser";
 {% endif -%}
+import type { FastifyInstance } from "fastify";
 import { describe, expect, it } from "vitest";
 
 import { createItemService } from "../src/modules/items/index.js";
@@ -9,16 +11,28 @@ import { ReportService } from "../src/modules/reports/index.js";
 import { useApp } from "./helpers.js";
 {%- if xml %}
 
-function report(response: { body: string }): Record<string, number> {
+async function report(app: FastifyInstance): Promise<Record<string, number>> {
+  const response = await app.inject("/reports/items");
+  expect(response.statusCode).toBe(200);
   const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" });
   const document = parser.parse(response.body) as { itemReport: Record<string, string> };
   return Object.fromEntries(
     Object.entries(document.itemReport).map(([key, value]) => [key, Number(value)]),
   );
 }
+{%- elif graphql %}
+
+async function report(app: FastifyInstance): Promise<unknown> {
+  const query = "{ itemReport { total described } }";
+  const response = await app.inject({ method: "POST", url: "/graphql", payload: { query } });
+  expect(response.statusCode).toBe(200);
+  return response.json<{ data: { itemReport: unknown } }>().data.itemReport;
+}
 {%- else %}
 
-function report(response: { json: () => unknown }): unknown {
+async function report(app: FastifyInstance): Promise<unknown> {
+  const response = await app.inject("/reports/items");
+  expect(response.statusCode).toBe(200);
   return response.json();
 }
 {%- endif %}
@@ -27,9 +41,7 @@ describe("the reports module", () => {
   const app = useApp();
 
   it("reports an empty store", async () => {
-    const response = await app().inject("/reports/items");
-    expect(response.statusCode).toBe(200);
-    expect(report(response)).toEqual({ total: 0, described: 0 });
+    expect(await report(app())).toEqual({ total: 0, described: 0 });
   });
 
   it("counts items across pages of the items module", async () => {
@@ -42,6 +54,6 @@ describe("the reports module", () => {
     }
     const reports = new ReportService(createItemService(app().resources), 2);
     expect(await reports.itemsReport()).toEqual({ total: 3, described: 2 });
-    expect(report(await app().inject("/reports/items"))).toEqual({ total: 3, described: 2 });
+    expect(await report(app())).toEqual({ total: 3, described: 2 });
   });
 });

@@ -1,4 +1,5 @@
 {%- set xml = "xml" in cookiecutter.selections.api -%}
+{%- set graphql = "graphql" in cookiecutter.selections.api -%}
 import { expect, it } from "vitest";
 
 import { startApp } from "./helpers.js";
@@ -15,6 +16,22 @@ it("turns an unexpected error into a 500 problem without leaking its message", a
   expect(response.body).not.toContain("secret internals");
 });
 
+{%- if graphql %}
+it("passes a database failure on as INTERNAL_SERVER_ERROR without its detail, not as a conflict", async () => {
+  const app = await startApp();
+  await app.resources.database.close();
+  const query = 'mutation { createItem(input: { name: "Lamp" }) { id } }';
+  const response = await app.inject({ method: "POST", url: "/graphql", payload: { query } });
+  await app.close();
+  const body = response.json<{ errors: { message: string; extensions: { code: string } }[] }>();
+  expect(body.errors).toEqual([
+    expect.objectContaining({
+      message: "Internal server error.",
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    }),
+  ]);
+});
+{%- else %}
 it("passes a database failure on as a 500 problem, not as a conflict", async () => {
   const app = await startApp();
   await app.resources.database.close();
@@ -31,3 +48,4 @@ it("passes a database failure on as a 500 problem, not as a conflict", async () 
   await app.close();
   expect(response.statusCode).toBe(500);
 });
+{%- endif %}

@@ -1,4 +1,5 @@
 {%- set xml = "xml" in cookiecutter.selections.api -%}
+{%- set graphql = "graphql" in cookiecutter.selections.api -%}
 /** Errors as RFC 9457 problem details (`application/problem+{{ "xml" if xml else "json" }}`). */
 import { STATUS_CODES } from "node:http";
 
@@ -6,7 +7,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 {%- if xml %}
 import XMLBuilder from "fast-xml-builder";
 {%- endif %}
+{%- if not graphql %}
 import { Type } from "typebox";
+{%- endif %}
 {% if xml %}
 export const PROBLEM_XML = "application/problem+xml";
 const PROBLEM_NAMESPACE = "urn:ietf:rfc:7807"; // RFC 9457 keeps RFC 7807's namespace
@@ -14,6 +17,7 @@ const PROBLEM_NAMESPACE = "urn:ietf:rfc:7807"; // RFC 9457 keeps RFC 7807's name
 export const PROBLEM_JSON = "application/problem+json";
 {%- endif %}
 
+{%- if not graphql %}
 /** The problem document, as published in the OpenAPI document for every error response. */
 export const problemSchema = Type.Object({
   type: Type.String(),
@@ -42,6 +46,7 @@ export function problemResponses(...statuses: number[]) {
     ]),
   );
 }
+{%- endif %}
 
 export interface Problem {
   type: string;
@@ -153,6 +158,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     send(reply, request, { status: 404, detail: `No route for ${request.method} ${request.url}` }),
   );
   app.setErrorHandler((error: FastifyError, request, reply) => {
+{%- if graphql %}
+    // /graphql answers its own errors (mercurius, with codes); the other routes take no input,
+    // so what reaches this handler is a failure of the server itself.
+{%- else %}
     if (error instanceof AppError) {
       return send(reply, request, { status: error.status, detail: error.message });
     }
@@ -167,6 +176,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     if (error.statusCode !== undefined && error.statusCode < 500) {
       return send(reply, request, { status: error.statusCode, detail: error.message });
     }
+{%- endif %}
     request.log.error({ err: error }, "unhandled error");
     return send(reply, request, { status: 500, detail: "An unexpected error occurred." });
   });

@@ -1,11 +1,14 @@
+{%- set pages = "graphql" not in cookiecutter.selections.api -%}
 """Request and response bodies for /items."""
 
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated{% if pages %}, Self{% endif %}
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, {% if pages %}Field, {% endif %}StringConstraints, field_validator
 from pydantic.json_schema import SkipJsonSchema
+{%- if pages %}
 from starlette.datastructures import URL
+{%- endif %}
 
 # No NUL characters: PostgreSQL cannot store them in text, so they are a 422, not a 500.
 NO_NUL = r"^[^\x00]*$"
@@ -45,6 +48,7 @@ class ItemRead(BaseModel):
     created_at: datetime
     updated_at: datetime
 
+{%- if pages %}
 
 class PageLinks(BaseModel):
     self: str
@@ -74,3 +78,4 @@ class ItemPage(BaseModel):
         """One page, with links to the next and previous pages when there are any."""
         links = PageLinks.build(total, limit, offset, url)
         return cls(items=items, total=total, limit=limit, offset=offset, links=links)
+{%- endif %}

@@ -1,3 +1,4 @@
+{%- set pages = "graphql" not in cookiecutter.selections.api -%}
 /** Request and response bodies for /items: validated by Fastify, published in the OpenAPI document. */
 import { Type, type Static } from "typebox";
 
@@ -21,6 +22,7 @@ export const ItemUpdate = Type.Object(
 );
 export type ItemUpdate = Static<typeof ItemUpdate>;
 
+{%- if pages %}
 export const ItemRead = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
@@ -58,6 +60,7 @@ export const ItemPage = Type.Object({
   }),
 });
 export type ItemPage = Static<typeof ItemPage>;
+{%- endif %}
 
 /** What the routes need of an item, whichever architecture produced it. */
 export interface ItemView {
@@ -80,6 +83,7 @@ export interface ItemService {
   update(id: number, changes: { name?: string; description?: string | null }): Promise<ItemView>;
   delete(id: number): Promise<void>;
 }
+{%- if pages %}
 
 export function toItemRead(item: ItemView): ItemRead {
   return {
@@ -118,3 +122,4 @@ export function pageLinks(
   if (offset > 0) links.prev = at(Math.max(offset - limit, 0));
   return links;
 }
+{%- endif %}

@@ -1,4 +1,5 @@
 {%- set xml = "xml" in cookiecutter.selections.api -%}
+{%- set graphql = "graphql" in cookiecutter.selections.api -%}
 import pytest
 {%- if xml %}
 from defusedxml.ElementTree import fromstring
@@ -11,13 +12,21 @@ from tests.factories import create_item
 
 
 async def report(client: AsyncClient) -> dict[str, int]:
+{%- if graphql %}
+    query = "{ itemReport { total described } }"
+    response = await client.post("/graphql", json={"query": query})
+    assert response.status_code == 200
+    figures: dict[str, int] = response.json()["data"]["itemReport"]
+    return figures
+{%- else %}
     response = await client.get("/reports/items")
     assert response.status_code == 200
+{%- endif %}
 {%- if xml %}
     root = fromstring(response.content)
     assert root.tag == "itemReport"
     return {name: int(value) for name, value in root.attrib.items()}
-{%- else %}
+{%- elif not graphql %}
     figures: dict[str, int] = response.json()
     return figures
 {%- endif %}
