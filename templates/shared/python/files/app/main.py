@@ -1,3 +1,4 @@
+{%- set grpc = "grpc" in cookiecutter.selections.api -%}
 """The app factory: ``uvicorn app.main:create_app --factory``."""
 
 from collections.abc import AsyncIterator
@@ -10,6 +11,10 @@ from app.core.config import Settings, get_settings
 from app.core.logging import configure_logging, log_requests
 from app.core.problems import install_problem_handlers
 from app.core.resources import close_resources, open_resources, start_resources
+{%- if grpc %}
+from app.rpc.server import serve_grpc
+from app.rpc.wiring import item_use_cases
+{%- endif %}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -20,7 +25,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await start_resources(resources)
+{%- if grpc %}
+        # gRPC beside HTTP, in the same event loop (port 0: any free one, as tests use).
+        address = f"{settings.grpc_host}:{settings.grpc_port}"
+        async with serve_grpc(address, item_use_cases(resources)) as port:
+            app.state.grpc_port = port
+            yield
+{%- else %}
         yield
+{%- endif %}
         await close_resources(resources)
 
     app = FastAPI(title=settings.app_name, version="0.1.0", lifespan=lifespan)

@@ -16,6 +16,9 @@ def settings_for_tests(database_url: str) -> Settings:
     return Settings(
         environment="test",
         database_url=database_url,
+{%- if "grpc" in cookiecutter.selections.api %}
+        grpc_port=0,  # any free port: a dev server may hold the configured one
+{%- endif %}
 {%- if cached %}
         cache_prefix=f"test-{uuid.uuid4().hex}",  # never shares cache keys with another run
 {%- endif %}

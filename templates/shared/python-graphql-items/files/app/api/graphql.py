@@ -10,7 +10,7 @@ import sys
 from collections.abc import Awaitable
 from datetime import datetime
 from http import HTTPStatus
-from typing import Annotated, Any, Protocol, Self, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
 import strawberry
 from graphql import GraphQLError, build_schema, lexicographic_sort_schema, print_schema
@@ -23,7 +23,7 @@ from app.core.problems import AppError
 {%- if modular %}
 from app.modules.reports import ReportService
 {%- endif %}
-from app.schemas.items import ItemCreate, ItemRead, ItemUpdate
+from app.schemas.items import ItemCreate, ItemRead, ItemUpdate, ItemUseCases
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -44,22 +44,6 @@ CODES = {
     HTTPStatus.CONFLICT: "CONFLICT",
     HTTPStatus.UNPROCESSABLE_ENTITY: BAD_USER_INPUT,
 }
-
-
-class ItemUseCases(Protocol):
-    """What this API needs from the items side, whichever style provides it."""
-
-    async def get(self, item_id: int) -> ItemRead: ...
-
-    async def list(
-        self, *, limit: int, offset: int, name_contains: str | None = None
-    ) -> tuple[list[ItemRead], int]: ...
-
-    async def create(self, data: ItemCreate) -> ItemRead: ...
-
-    async def update(self, item_id: int, data: ItemUpdate) -> ItemRead: ...
-
-    async def delete(self, item_id: int) -> None: ...
 
 
 class Context(BaseContext):

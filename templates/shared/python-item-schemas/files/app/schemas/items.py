@@ -1,8 +1,9 @@
-{%- set pages = "graphql" not in cookiecutter.selections.api -%}
+{%- set api = cookiecutter.selections.api[0] -%}
+{%- set pages = api in ["rest", "xml"] -%}
 """Request and response bodies for /items."""
 
 from datetime import datetime
-from typing import Annotated{% if pages %}, Self{% endif %}
+from typing import Annotated{% if not pages %}, Protocol{% endif %}{% if pages %}, Self{% endif %}
 
 from pydantic import BaseModel, ConfigDict, {% if pages %}Field, {% endif %}StringConstraints, field_validator
 from pydantic.json_schema import SkipJsonSchema
@@ -47,8 +48,27 @@ class ItemRead(BaseModel):
     description: str | None
     created_at: datetime
     updated_at: datetime
+{%- if not pages %}
 
+
+class ItemUseCases(Protocol):
+    """What an API type that is not FastAPI routes (GraphQL, gRPC) needs from the items side,
+    whichever style provides it."""
+
+    async def get(self, item_id: int) -> ItemRead: ...
+
+    async def list(
+        self, *, limit: int, offset: int, name_contains: str | None = None
+    ) -> tuple[list[ItemRead], int]: ...
+
+    async def create(self, data: ItemCreate) -> ItemRead: ...
+
+    async def update(self, item_id: int, data: ItemUpdate) -> ItemRead: ...
+
+    async def delete(self, item_id: int) -> None: ...
+{%- endif %}
 {%- if pages %}
+
 
 class PageLinks(BaseModel):
     self: str
