@@ -55,7 +55,14 @@ def main() -> None:
             render(stack, catalog, project)
             (project / "package-lock.json").unlink(missing_ok=True)
             subprocess.run(
-                ["npm", "install", "--package-lock-only", "--no-audit", "--no-fund"],
+                [
+                    "npm",
+                    "install",
+                    "--package-lock-only",
+                    "--ignore-scripts",
+                    "--no-audit",
+                    "--no-fund",
+                ],
                 cwd=project,
                 env=env,
                 check=True,

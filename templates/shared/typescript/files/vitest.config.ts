@@ -18,7 +18,7 @@ export default defineConfig({
       provider: "v8",
       include: ["src/**/*.ts"],
       // The process entry points only wire things together; the app factory is tested.
-      exclude: ["src/server.ts", "src/db/migrate.ts"],
+      exclude: ["src/server.ts", "src/db/migrate.ts"{% for path in cookiecutter.data.typescript_generated %}, "{{ path }}/**"{% endfor %}],
       thresholds: { lines: 90, functions: 90, branches: 90, statements: 90 },
     },
   },

@@ -1,5 +1,6 @@
 {%- set xml = "xml" in cookiecutter.selections.api -%}
 {%- set graphql = "graphql" in cookiecutter.selections.api -%}
+{%- set grpc = "grpc" in cookiecutter.selections.api -%}
 import { expect, it } from "vitest";
 
 import { startApp } from "./helpers.js";
@@ -14,6 +15,22 @@ it("turns an unexpected error into a 500 problem without leaking its message", a
   expect(response.statusCode).toBe(500);
   expect(response.headers["content-type"]).toContain("application/problem+{{ "xml" if xml else "json" }}");
   expect(response.body).not.toContain("secret internals");
+});
+
+it("answers a method a path does not serve with a 405 naming the allowed ones", async () => {
+  const app = await startApp();
+  const response = await app.inject({ method: "DELETE", url: "/healthz" });
+  await app.close();
+  expect(response.statusCode).toBe(405);
+  expect(response.headers.allow).toBe("GET");
+});
+
+it("answers an unknown path with a 404 problem", async () => {
+  const app = await startApp();
+  const response = await app.inject("/nowhere");
+  await app.close();
+  expect(response.statusCode).toBe(404);
+  expect(response.body).toContain("/nowhere");
 });
 
 {%- if graphql %}
@@ -31,7 +48,7 @@ it("passes a database failure on as INTERNAL_SERVER_ERROR without its detail, no
     }),
   ]);
 });
-{%- else %}
+{%- elif not grpc %}
 it("passes a database failure on as a 500 problem, not as a conflict", async () => {
   const app = await startApp();
   await app.resources.database.close();

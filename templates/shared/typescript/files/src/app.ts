@@ -2,7 +2,9 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+{%- if cookiecutter.selections.api[0] in ["rest", "xml"] %}
 import { Ajv } from "ajv";
+{%- endif %}
 import Fastify, { type FastifyInstance } from "fastify";
 
 import type { Config } from "./config.js";
@@ -29,6 +31,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
   }).withTypeProvider<TypeBoxTypeProvider>();
+{%- if cookiecutter.selections.api[0] in ["rest", "xml"] %}
   // Query strings, path parameters and headers arrive as text, so their values are coerced to
   // the schema's types ("20" -> 20). A JSON body already has types: false or 7 where a string
   // belongs is a 422, not "false" or "7".
@@ -37,6 +40,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === "body" ? exact : coercing).compile(schema),
   );
+{%- endif %}
 
   const resources = createResources(config);
   app.decorate("resources", resources);
@@ -72,7 +76,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
 
   await app.register(healthRoutes(Object.values(resources)));
-  await app.register(itemRoutes(createItemService(resources)));
+  await app.register(itemRoutes(createItemService(resources){% if "grpc" in cookiecutter.selections.api %}, config{% endif %}));
 {%- for name, plugin in cookiecutter.data.typescript_plugins.items() %}
   await app.register({{ plugin.factory }}(resources));
 {%- endfor %}

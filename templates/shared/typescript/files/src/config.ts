@@ -24,7 +24,7 @@ export type Config = {
   host: string;
   port: number;
 {%- for key, option in cookiecutter.data.typescript_options.items() %}
-  {{ key }}: {{ "number" if option.get("integer") else "string" }};
+  {{ key }}: {{ "number" if option.get("integer") or option.get("port") else "string" }};
 {%- endfor %}
 } & Record<keyof typeof SETTINGS, string>;
 
@@ -62,6 +62,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 {%- for key, option in cookiecutter.data.typescript_options.items() %}
 {%- if option.get("integer") %}
     {{ key }}: positiveInteger({{ option.env | quote }}, env.{{ option.env }} ?? {{ option.default | quote }}),
+{%- elif option.get("port") %}
+    {{ key }}: portNumber({{ option.env | quote }}, env.{{ option.env }} ?? {{ option.default | quote }}),
 {%- else %}
     {{ key }}: env.{{ option.env }} ?? {{ option.default | quote }},
 {%- endif %}
@@ -74,6 +76,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function positiveInteger(name: string, value: string): number {
   if (!/^[1-9][0-9]{0,8}$/.test(value)) {
     throw new ConfigError(`${name} must be a whole number above 0, not "${value}"`);
+  }
+  return Number(value);
+}
+{%- endif %}
+{%- if cookiecutter.data.typescript_options.values() | selectattr("port", "defined") | list %}
+
+/** A TCP port to listen on; 0 lets the system pick a free one (tests, side-by-side runs). */
+function portNumber(name: string, value: string): number {
+  if (!/^[0-9]{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new ConfigError(`${name} must be a TCP port number (0: any free one), not "${value}"`);
   }
   return Number(value);
 }

@@ -1,5 +1,5 @@
 {%- set xml = "xml" in cookiecutter.selections.api -%}
-{%- set graphql = "graphql" in cookiecutter.selections.api -%}
+{%- set bare = cookiecutter.selections.api[0] in ["graphql", "grpc"] -%}
 /** Errors as RFC 9457 problem details (`application/problem+{{ "xml" if xml else "json" }}`). */
 import { STATUS_CODES } from "node:http";
 
@@ -7,7 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 {%- if xml %}
 import XMLBuilder from "fast-xml-builder";
 {%- endif %}
-{%- if not graphql %}
+{%- if not bare %}
 import { Type } from "typebox";
 {%- endif %}
 {% if xml %}
@@ -17,7 +17,7 @@ const PROBLEM_NAMESPACE = "urn:ietf:rfc:7807"; // RFC 9457 keeps RFC 7807's name
 export const PROBLEM_JSON = "application/problem+json";
 {%- endif %}
 
-{%- if not graphql %}
+{%- if not bare %}
 /** The problem document, as published in the OpenAPI document for every error response. */
 export const problemSchema = Type.Object({
   type: Type.String(),
@@ -158,9 +158,9 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     send(reply, request, { status: 404, detail: `No route for ${request.method} ${request.url}` }),
   );
   app.setErrorHandler((error: FastifyError, request, reply) => {
-{%- if graphql %}
-    // /graphql answers its own errors (mercurius, with codes); the other routes take no input,
-    // so what reaches this handler is a failure of the server itself.
+{%- if bare %}
+    // The API answers its own errors (GraphQL's `errors`, gRPC's status codes); the HTTP routes
+    // take no input, so what reaches this handler is a failure of the server itself.
 {%- else %}
     if (error instanceof AppError) {
       return send(reply, request, { status: error.status, detail: error.message });

@@ -44,14 +44,25 @@ describe("loadConfig", () => {
 {%- for key, option in cookiecutter.data.typescript_options.items() %}
 
   it("reads {{ option.env }}, defaulting to {{ option.default }}", () => {
-    expect(loadConfig({}).{{ key }}).toBe({{ option.default | int if option.get("integer") else option.default | quote }});
-    expect(loadConfig({ {{ option.env }}: "7" }).{{ key }}).toBe({{ "7" if option.get("integer") else '"7"' }});
+    expect(loadConfig({}).{{ key }}).toBe({{ option.default | int if option.get("integer") or option.get("port") else option.default | quote }});
+    expect(loadConfig({ {{ option.env }}: "7" }).{{ key }}).toBe({{ "7" if option.get("integer") or option.get("port") else '"7"' }});
   });
 {%- if option.get("integer") %}
 
   it.each(["0", "-1", "1.5", "soon", ""])("refuses {{ option.env }}=%s", (value) => {
     expect(() => loadConfig({ {{ option.env }}: value })).toThrow(
       `{{ option.env }} must be a whole number above 0, not "${value}"`,
+    );
+  });
+{%- elif option.get("port") %}
+
+  it("takes {{ option.env }}=0, any free port", () => {
+    expect(loadConfig({ {{ option.env }}: "0" }).{{ key }}).toBe(0);
+  });
+
+  it.each(["-1", "1.5", "soon", "", "65536"])("refuses {{ option.env }}=%s", (value) => {
+    expect(() => loadConfig({ {{ option.env }}: value })).toThrow(
+      `{{ option.env }} must be a TCP port number (0: any free one), not "${value}"`,
     );
   });
 {%- endif %}

@@ -1,4 +1,4 @@
-{%- set pages = "graphql" not in cookiecutter.selections.api -%}
+{%- set pages = cookiecutter.selections.api[0] in ["rest", "xml"] -%}
 /** Request and response bodies for /items: validated by Fastify, published in the OpenAPI document. */
 import { Type, type Static } from "typebox";
 
