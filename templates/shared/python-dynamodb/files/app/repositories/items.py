@@ -111,6 +111,7 @@ class DynamoItemStore:
         raise RuntimeError(msg)
 
     async def delete(self, item_id: int) -> bool:
+        release = True
         for _ in range(self.update_attempts):
             current = await self._read(item_id)
             if current is None:
@@ -120,8 +121,14 @@ class DynamoItemStore:
                 "Key": {"pk": {"S": current["pk"]}},
                 **self._unchanged(current),
             }
-            if await self._write([{"Delete": remove}, self._release(current)], claims=False):
-                return True
+            writes = [{"Delete": remove}, *([self._release(current)] if release else [])]
+            try:
+                if await self._write(writes, claims=True):
+                    return True
+            except DuplicateNameError:
+                # The name's claim is not this item's (it never should be): the item goes
+                # alone, and whoever holds the name keeps it.
+                release = False
         msg = f"item {item_id} kept changing during {self.update_attempts} attempts"
         raise RuntimeError(msg)
 
@@ -144,9 +151,10 @@ class DynamoItemStore:
         return decode(response["Item"]) if "Item" in response else None
 
     async def _write(self, writes: Records, *, claims: bool) -> bool:
-        """Runs one transaction: the item's own write first, then the claim on its name if
-        ``claims``. False when the item's condition failed (someone else wrote first);
-        DuplicateNameError when the claim did (the name is taken)."""
+        """Runs one transaction: the item's own write first, then the claim on its name (or its
+        release) if ``claims``. False when the item's condition failed (someone else wrote
+        first); DuplicateNameError when the claim's did (the name is taken, or not this
+        item's)."""
         try:
             await self.database.call(self.client.transact_write_items, TransactItems=writes)
         except self.client.exceptions.TransactionCanceledException as exc:

@@ -119,15 +119,21 @@ export class ItemRepository {
   }
 
   async delete(id: number): Promise<boolean> {
+    let release = true;
     for (let attempt = 0; attempt < this.updateAttempts; attempt++) {
       const current = await this.read(id);
       if (!current) return false;
       const removeItem = { TableName: this.db.table, Key: { pk: current.pk } };
-      const writes: TransactItems = [
-        { Delete: { ...removeItem, ...this.unchanged(current) } },
-        this.release(current),
-      ];
-      if (await this.write(writes, false)) return true;
+      const writes: TransactItems = [{ Delete: { ...removeItem, ...this.unchanged(current) } }];
+      if (release) writes.push(this.release(current));
+      try {
+        if (await this.write(writes, true)) return true;
+      } catch (error) {
+        if (!(error instanceof UniqueViolation)) throw error;
+        // The name's claim is not this item's (it never should be): the item goes alone, and
+        // whoever holds the name keeps it.
+        release = false;
+      }
     }
     throw new Error(
       `item ${String(id)} kept changing during ${String(this.updateAttempts)} attempts`,
@@ -141,9 +147,9 @@ export class ItemRepository {
     return Item as ItemRecord | undefined;
   }
 
-  /** Runs one transaction: the item's own write first, then the claim on its name if
-   * `claims`. False when the item's condition failed (someone else wrote first),
-   * UniqueViolation when the claim did (the name is taken). */
+  /** Runs one transaction: the item's own write first, then the claim on its name (or its
+   * release) if `claims`. False when the item's condition failed (someone else wrote first),
+   * UniqueViolation when the claim's did (the name is taken, or not this item's). */
   private async write(writes: TransactItems, claims: boolean): Promise<boolean> {
     try {
       await this.db.documents.send(new TransactWriteCommand({ TransactItems: writes }));
