@@ -355,11 +355,12 @@ def app_checks(stack: Stack, catalog: Catalog, project: Path) -> list[Step]:
                 )
             if name == "serve":
                 migrate = context["data"].get("container", {}).get("migrate")
-                checks = harness.get("fuzz_checks", "all")
-                fuzz_path = harness.get("fuzz_path", "/openapi.json")
-                served = _serve_and_fuzz(
-                    harness.get("serve"), migrate, project, env, steps, checks, fuzz_path
-                )
+                fuzz = {
+                    "checks": harness.get("fuzz_checks", "all"),
+                    "fuzz_path": harness.get("fuzz_path", "/openapi.json"),
+                    "hooks": harness.get("fuzz_hooks"),
+                }
+                served = _serve_and_fuzz(harness.get("serve"), migrate, project, env, steps, **fuzz)
                 steps.extend(served)
                 break
             if name not in commands:
@@ -400,6 +401,7 @@ def _serve_and_fuzz(
     before: list[Step],
     checks: str = "all",
     fuzz_path: str = "/openapi.json",
+    hooks: str | None = None,
 ) -> list[Step]:
     """Run the app the way it is deployed (built, migrated by the container's own migrate
     command), wait for /readyz, then test it against its OpenAPI document with schemathesis:
@@ -408,7 +410,9 @@ def _serve_and_fuzz(
     path does not serve), on examples, boundary cases, random requests and stateful sequences
     that follow the document's links. An API whose bodies are not JSON (XML) names fewer
     `checks` in its layer (`harness.fuzz_checks`): its own tests hold it to its XSD. A GraphQL
-    API is fuzzed from its endpoint's introspection instead (`harness.fuzz_path`)."""
+    API is fuzzed from its endpoint's introspection instead (`harness.fuzz_path`). A layer's
+    `harness.fuzz_hooks` names a file beside this one that registers checks of its own
+    (fuzz_graphql.py, fuzz_jsonapi.py)."""
     if not serve:
         reason = "not run: the language layer declares no serve command"
         return [Step("serve", NOT_RUN, reason), Step("fuzz", NOT_RUN, reason)]
@@ -445,8 +449,8 @@ def _serve_and_fuzz(
             "--checks", checks, "--max-examples", FUZZ_EXAMPLES,
             "--phases", "examples,coverage,fuzzing", "--seed", "1",
         ]  # fmt: skip
-        if "graphql_errors_are_coded" in checks:
-            env = {**env, "SCHEMATHESIS_HOOKS": str(Path(__file__).with_name("fuzz_graphql.py"))}
+        if hooks:
+            env = {**env, "SCHEMATHESIS_HOOKS": str(Path(__file__).with_name(hooks))}
         steps.append(_run("fuzz", fuzz, project, env))
         return steps
     finally:

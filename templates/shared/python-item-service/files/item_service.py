@@ -1,5 +1,7 @@
 """Use cases for items, over whichever store holds them (app.repositories.store)."""
 
+from collections.abc import Sequence
+
 from app.core.problems import ConflictError, NotFoundError
 from app.repositories.store import DuplicateNameError, ItemRecord, ItemStore
 from app.schemas.items import ItemCreate, ItemRead, ItemUpdate
@@ -13,10 +15,15 @@ class ItemService:
         return ItemRead.model_validate(self._found(item_id, await self.items.get(item_id)))
 
     async def list(
-        self, *, limit: int, offset: int, name_contains: str | None = None
+        self,
+        *,
+        limit: int,
+        offset: int,
+        name_contains: str | None = None,
+        order_by: Sequence[str] = (),
     ) -> tuple[list[ItemRead], int]:
         items, total = await self.items.list(
-            limit=limit, offset=offset, name_contains=name_contains
+            limit=limit, offset=offset, name_contains=name_contains, order_by=order_by
         )
         return [ItemRead.model_validate(item) for item in items], total
 

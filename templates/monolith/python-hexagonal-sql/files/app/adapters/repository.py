@@ -1,6 +1,6 @@
 """The item port implemented with SQLAlchemy: maps table rows to domain objects and back."""
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,9 +22,16 @@ class SqlAlchemyItemRepository(AbstractItemRepository):
         return to_domain(row) if row is not None else None
 
     async def list(
-        self, *, limit: int, offset: int, name_contains: str | None = None
+        self,
+        *,
+        limit: int,
+        offset: int,
+        name_contains: str | None = None,
+        order_by: Sequence[str] = (),
     ) -> tuple[list[Item], int]:
-        rows, total = await self.rows.list(limit=limit, offset=offset, name_contains=name_contains)
+        rows, total = await self.rows.list(
+            limit=limit, offset=offset, name_contains=name_contains, order_by=order_by
+        )
         return [to_domain(row) for row in rows], total
 
     async def add(self, item: Item) -> Item:

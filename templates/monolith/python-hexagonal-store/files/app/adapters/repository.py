@@ -1,6 +1,8 @@
 """The item port implemented over the item store (app/repositories/store.py): maps stored
 records to domain objects and back, whichever document database holds them."""
 
+from collections.abc import Sequence
+
 from app.adapters.records import to_domain
 from app.domain.items import DuplicateItemNameError, Item, ItemNotFoundError
 from app.domain.ports import AbstractItemRepository
@@ -19,10 +21,15 @@ class StoreItemRepository(AbstractItemRepository):
         return self._seen(to_domain(record)) if record is not None else None
 
     async def list(
-        self, *, limit: int, offset: int, name_contains: str | None = None
+        self,
+        *,
+        limit: int,
+        offset: int,
+        name_contains: str | None = None,
+        order_by: Sequence[str] = (),
     ) -> tuple[list[Item], int]:
         records, total = await self.store.list(
-            limit=limit, offset=offset, name_contains=name_contains
+            limit=limit, offset=offset, name_contains=name_contains, order_by=order_by
         )
         return [self._seen(to_domain(record)) for record in records], total
 

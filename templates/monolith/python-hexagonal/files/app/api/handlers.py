@@ -1,7 +1,7 @@
 """The HTTP side of the use cases: request schemas in, response schemas out, domain errors
 turned into problem details."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from app.core.problems import ConflictError, NotFoundError, UnprocessableError
@@ -33,10 +33,15 @@ class ItemHandlers:
         return ItemRead.model_validate(item)
 
     async def list(
-        self, *, limit: int, offset: int, name_contains: str | None = None
+        self,
+        *,
+        limit: int,
+        offset: int,
+        name_contains: str | None = None,
+        order_by: Sequence[str] = (),
     ) -> tuple[list[ItemRead], int]:
         items, total = await services.list_items(
-            self.uow, limit=limit, offset=offset, name_contains=name_contains
+            self.uow, limit=limit, offset=offset, name_contains=name_contains, order_by=order_by
         )
         return [ItemRead.model_validate(item) for item in items], total
 

@@ -1,6 +1,7 @@
 """Ports: what the domain needs from the outside world, as abstract interfaces."""
 
 import abc
+from collections.abc import Sequence
 
 from app.domain.items import Item
 
@@ -11,7 +12,12 @@ class AbstractItemRepository(abc.ABC):
 
     @abc.abstractmethod
     async def list(
-        self, *, limit: int, offset: int, name_contains: str | None = None
+        self,
+        *,
+        limit: int,
+        offset: int,
+        name_contains: str | None = None,
+        order_by: Sequence[str] = (),
     ) -> tuple[list[Item], int]: ...
 
     @abc.abstractmethod

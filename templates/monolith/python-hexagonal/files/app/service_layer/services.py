@@ -1,6 +1,8 @@
 """Use cases, written against the ports only: they run the same on the real database and on
 the in-memory fakes of the unit tests."""
 
+from collections.abc import Sequence
+
 from app.domain.items import Item, ItemNotFoundError
 from app.domain.ports import AbstractUnitOfWork
 
@@ -13,9 +15,16 @@ async def get_item(uow: AbstractUnitOfWork, item_id: int) -> Item:
 
 
 async def list_items(
-    uow: AbstractUnitOfWork, *, limit: int, offset: int, name_contains: str | None = None
+    uow: AbstractUnitOfWork,
+    *,
+    limit: int,
+    offset: int,
+    name_contains: str | None = None,
+    order_by: Sequence[str] = (),
 ) -> tuple[list[Item], int]:
-    return await uow.items.list(limit=limit, offset=offset, name_contains=name_contains)
+    return await uow.items.list(
+        limit=limit, offset=offset, name_contains=name_contains, order_by=order_by
+    )
 
 
 async def add_item(uow: AbstractUnitOfWork, name: str, description: str | None) -> Item:

@@ -1,6 +1,8 @@
 """In-memory adapters for the ports: the use cases run on these in unit tests."""
 
+from collections.abc import Sequence
 from dataclasses import replace
+from operator import attrgetter
 
 from app.domain.items import DuplicateItemNameError, Item
 from app.domain.ports import AbstractItemRepository, AbstractUnitOfWork
@@ -16,10 +18,17 @@ class FakeItemRepository(AbstractItemRepository):
         return replace(item) if item is not None else None
 
     async def list(
-        self, *, limit: int, offset: int, name_contains: str | None = None
+        self,
+        *,
+        limit: int,
+        offset: int,
+        name_contains: str | None = None,
+        order_by: Sequence[str] = (),
     ) -> tuple[list[Item], int]:
         needle = (name_contains or "").lower()
-        matches = [i for _, i in sorted(self.items.items()) if needle in i.name.lower()]
+        matches = [i for i in self.items.values() if needle in i.name.lower()]
+        for field in reversed([*order_by, "id"]):  # stable sorts: the first key decides
+            matches.sort(key=attrgetter(field.removeprefix("-")), reverse=field.startswith("-"))
         return [replace(i) for i in matches[offset : offset + limit]], len(matches)
 
     async def add(self, item: Item) -> Item:

@@ -17,7 +17,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from app.core.dynamodb import Database
-from app.repositories.store import DuplicateNameError, StoredItem
+from app.repositories.store import DuplicateNameError, StoredItem, sort_items
 
 ITEM_PREFIX = "item#"
 # Records and writes as the client takes them (the store's own ``list`` shadows the builtin).
@@ -65,15 +65,19 @@ class DynamoItemStore:
         return to_item(record) if record else None
 
     async def list(
-        self, *, limit: int, offset: int, name_contains: str | None = None
+        self,
+        *,
+        limit: int,
+        offset: int,
+        name_contains: str | None = None,
+        order_by: Sequence[str] = (),
     ) -> tuple[Sequence[StoredItem], int]:
         records = await self.database.call(self._scan_items)
         items = [to_item(record) for record in records]
         if name_contains:
             needle = name_contains.lower()
             items = [item for item in items if needle in item.name.lower()]
-        items.sort(key=lambda item: item.id)
-        return items[offset : offset + limit], len(items)
+        return sort_items(items, order_by)[offset : offset + limit], len(items)
 
     async def add(self, *, name: str, description: str | None) -> StoredItem:
         item_id = await self._next_id()

@@ -1,10 +1,14 @@
 """What the item service needs of a store, whichever database holds the items. Each write is
 committed (or not) when the call returns."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from operator import attrgetter
+from typing import Any, Protocol, TypeVar
+
+# The fields a list may be ordered by.
+SORTABLE = frozenset({"id", "name", "created_at", "updated_at"})
 
 
 class DuplicateNameError(Exception):
@@ -26,6 +30,18 @@ class ItemRecord(Protocol):
     def updated_at(self) -> datetime: ...
 
 
+Record = TypeVar("Record", bound=ItemRecord)
+
+
+def sort_items(items: Iterable[Record], order_by: Sequence[str]) -> list[Record]:
+    """Items ordered as ``ItemStore.list`` orders them, for stores that sort in memory."""
+    ordered = list(items)
+    # Python's sort is stable: sorting by the last key first leaves the first key in charge.
+    for field in reversed([*order_by, "id"]):
+        ordered.sort(key=attrgetter(field.removeprefix("-")), reverse=field.startswith("-"))
+    return ordered
+
+
 @dataclass(frozen=True)
 class StoredItem:
     """An ItemRecord as a plain value (what the document stores hand back)."""
@@ -41,9 +57,16 @@ class ItemStore(Protocol):
     async def get(self, item_id: int) -> ItemRecord | None: ...
 
     async def list(
-        self, *, limit: int, offset: int, name_contains: str | None = None
+        self,
+        *,
+        limit: int,
+        offset: int,
+        name_contains: str | None = None,
+        order_by: Sequence[str] = (),
     ) -> tuple[Sequence[ItemRecord], int]:
-        """One page of items, oldest first, and the total matching the filter."""
+        """One page of items and the total matching the filter. ``order_by`` names fields of
+        ItemRecord (SORTABLE), each prefixed with ``-`` for descending order; ties, and an
+        empty ``order_by``, go by id."""
         ...
 
     async def add(self, *, name: str, description: str | None) -> ItemRecord:

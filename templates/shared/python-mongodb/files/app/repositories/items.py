@@ -12,6 +12,9 @@ from pymongo.errors import DuplicateKeyError
 from app.core.mongo import Database
 from app.repositories.store import DuplicateNameError, StoredItem
 
+# Store fields whose document key differs: the id sorts as seq (see add).
+SORT_KEYS = {"id": "seq"}
+
 
 def now() -> datetime:
     """The time as BSON stores it: UTC, to the millisecond, so what is written reads back equal."""
@@ -41,13 +44,22 @@ class MongoItemStore:
         return to_item(document) if document else None
 
     async def list(
-        self, *, limit: int, offset: int, name_contains: str | None = None
+        self,
+        *,
+        limit: int,
+        offset: int,
+        name_contains: str | None = None,
+        order_by: Sequence[str] = (),
     ) -> tuple[Sequence[StoredItem], int]:
         # The text is matched literally, case-insensitively: regex syntax in it is escaped.
         query: dict[str, Any] = {}
         if name_contains:
             query["name"] = {"$regex": re.escape(name_contains), "$options": "i"}
-        cursor = self.items.find(query).sort("seq", 1).skip(offset).limit(limit)
+        sort: dict[str, int] = {}  # the first mention of a key decides its direction
+        for field in [*order_by, "id"]:
+            key = field.removeprefix("-")
+            sort.setdefault(SORT_KEYS.get(key, key), -1 if field != key else 1)
+        cursor = self.items.find(query).sort(list(sort.items())).skip(offset).limit(limit)
         items = [to_item(document) async for document in cursor]
         return items, await self.items.count_documents(query)
 

@@ -1,8 +1,9 @@
 """Every query on the items table lives here."""
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import UnaryExpression, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Item
@@ -16,14 +17,21 @@ class ItemRepository:
         return await self.session.get(Item, item_id)
 
     async def list(
-        self, *, limit: int, offset: int, name_contains: str | None = None
+        self,
+        *,
+        limit: int,
+        offset: int,
+        name_contains: str | None = None,
+        order_by: Sequence[str] = (),
     ) -> tuple[Sequence[Item], int]:
-        """One page of items, oldest first, and the total matching the filter."""
+        """One page of items and the total matching the filter, ordered as ItemStore.list says."""
         query = select(Item)
         if name_contains:
             query = query.where(Item.name.icontains(name_contains, autoescape=True))
         total = await self.session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = await self.session.scalars(query.order_by(Item.id).limit(limit).offset(offset))
+        rows = await self.session.scalars(
+            query.order_by(*_ordering(order_by), Item.id).limit(limit).offset(offset)
+        )
         return rows.all(), total or 0
 
     async def add(self, item: Item) -> Item:
@@ -34,3 +42,12 @@ class ItemRepository:
     async def delete(self, item: Item) -> None:
         await self.session.delete(item)
         await self.session.flush()
+
+
+def _ordering(order_by: Sequence[str]) -> list[UnaryExpression[Any]]:
+    columns = {"id": Item.id, "name": Item.name, "created_at": Item.created_at}
+    columns["updated_at"] = Item.updated_at
+    return [
+        columns[field.removeprefix("-")].desc() if field.startswith("-") else columns[field].asc()
+        for field in order_by
+    ]

@@ -21,9 +21,16 @@ class SqlItemStore:
         return await self.rows.get(item_id)
 
     async def list(
-        self, *, limit: int, offset: int, name_contains: str | None = None
+        self,
+        *,
+        limit: int,
+        offset: int,
+        name_contains: str | None = None,
+        order_by: Sequence[str] = (),
     ) -> tuple[Sequence[Item], int]:
-        return await self.rows.list(limit=limit, offset=offset, name_contains=name_contains)
+        return await self.rows.list(
+            limit=limit, offset=offset, name_contains=name_contains, order_by=order_by
+        )
 
     async def add(self, *, name: str, description: str | None) -> Item:
         return await self._commit(Item(name=name, description=description))

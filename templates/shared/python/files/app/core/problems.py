@@ -1,6 +1,12 @@
 {%- set xml = "xml" in cookiecutter.selections.api -%}
+{%- set jsonapi = "jsonapi" in cookiecutter.selections.api -%}
 {%- set Response = "Response" if xml else "JSONResponse" -%}
+{%- if jsonapi -%}
+"""Errors as JSON:API errors documents (``application/vnd.api+json``): one error object per
+failing field, pointing at it, or one for the whole request."""
+{%- else -%}
 """Errors as RFC 9457 problem details (``application/problem+{{ "xml" if xml else "json" }}``)."""
+{%- endif %}
 
 import re
 from http import HTTPStatus
@@ -12,14 +18,36 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import {{ Response }}
-from pydantic import BaseModel
+from pydantic import BaseModel{% if jsonapi %}, Field{% endif %}
 from starlette.exceptions import HTTPException
-{% if xml %}
+{% if jsonapi %}
+JSONAPI = "application/vnd.api+json"
+{%- elif xml %}
 PROBLEM_XML = "application/problem+xml"
 PROBLEM_NAMESPACE = "urn:ietf:rfc:7807"  # RFC 9457 keeps RFC 7807's namespace
 {%- else %}
 PROBLEM_JSON = "application/problem+json"
 {%- endif %}
+
+{%- if jsonapi %}
+
+
+class ErrorSource(BaseModel):
+    pointer: str | None = Field(None, description="JSON Pointer to the value in the body")
+    parameter: str | None = Field(None, description="The query parameter at fault")
+
+
+class ErrorObject(BaseModel):
+    status: str
+    title: str
+    detail: str | None = None
+    source: ErrorSource | None = None
+
+
+class ErrorDocument(BaseModel):
+    jsonapi: dict[str, str] = Field(default_factory=lambda: {"version": "1.1"})
+    errors: list[ErrorObject]
+{%- else %}
 
 
 class Problem(BaseModel):
@@ -29,6 +57,7 @@ class Problem(BaseModel):
     detail: str | None = None
     instance: str | None = None
     errors: list[dict[str, Any]] | None = None
+{%- endif %}
 
 
 class AppError(Exception):
@@ -63,6 +92,26 @@ def problem_response(
     detail: str | None = None,
     errors: list[dict[str, Any]] | None = None,
 ) -> {{ Response }}:
+{%- if jsonapi %}
+    title = HTTPStatus(status).phrase
+    objects = [
+        ErrorObject(status=str(status), title=title, detail=e["msg"], source=_source(e))
+        for e in errors or [{"msg": detail}]
+    ]
+    document = ErrorDocument(errors=objects).model_dump(exclude_none=True)
+    return JSONResponse(document, status_code=status, media_type=JSONAPI)
+
+
+def _source(error: dict[str, Any]) -> ErrorSource | None:
+    """Where a failing value was: a JSON Pointer into the body, or a query parameter."""
+    where, *path = error.get("loc") or [None]
+    if where == "body" and error.get("type") != "json_invalid":
+        pointer = "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+        return ErrorSource(pointer=pointer)
+    if where == "query":
+        return ErrorSource(parameter=str(path[0]))
+    return None
+{%- else %}
     problem = Problem(
         title=HTTPStatus(status).phrase,
         status=status,
@@ -97,6 +146,7 @@ def _add_members(parent: Element, value: Any) -> None:
         problem.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON
     )
 {%- endif %}
+{%- endif %}
 
 
 # Starlette types every handler as taking Exception; each is registered for one type only.
@@ -129,9 +179,17 @@ def _allowed_methods(request: Request) -> str:
 async def _validation_error(request: Request, exc: Exception) -> {{ Response }}:
     error = cast(RequestValidationError, exc)
     errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
+{%- if jsonapi %}
+    # JSON:API: a query parameter the server cannot process, or a body that is not JSON, is a
+    # 400; a document that is JSON but not a valid item, a 422.
+    unreadable = all(e["loc"][0] == "query" or e["type"] == "json_invalid" for e in errors)
+    status = HTTPStatus.BAD_REQUEST if unreadable else HTTPStatus.UNPROCESSABLE_ENTITY
+    return problem_response(request, status, "The request is not valid.", errors)
+{%- else %}
     return problem_response(
         request, HTTPStatus.UNPROCESSABLE_ENTITY, "The request is not valid.", errors
     )
+{%- endif %}
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> {{ Response }}:
@@ -152,8 +210,8 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` for route decorators: these statuses answer with a Problem."""
     return {
         status: {
-            "model": Problem,
-            "content": {{ "{PROBLEM_XML: {}}" if xml else "{PROBLEM_JSON: {}}" }},
+            "model": {{ "ErrorDocument" if jsonapi else "Problem" }},
+            "content": {{ "{JSONAPI: {}}" if jsonapi else "{PROBLEM_XML: {}}" if xml else "{PROBLEM_JSON: {}}" }},
             "description": HTTPStatus(status).phrase,
         }
         for status in statuses

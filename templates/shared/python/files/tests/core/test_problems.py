@@ -26,6 +26,9 @@ async def test_an_unexpected_error_is_a_500_problem_without_its_message(
     assert response.headers["content-type"] == "application/problem+xml"
     problem = ElementTree.fromstring(response.content)
     assert problem.findtext("{urn:ietf:rfc:7807}detail") == "An unexpected error occurred."
+{%- elif "jsonapi" in cookiecutter.selections.api %}
+    assert response.headers["content-type"] == "application/vnd.api+json"
+    assert response.json()["errors"][0]["detail"] == "An unexpected error occurred."
 {%- else %}
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["detail"] == "An unexpected error occurred."

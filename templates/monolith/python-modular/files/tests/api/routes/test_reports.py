@@ -26,6 +26,12 @@ async def report(client: AsyncClient) -> dict[str, int]:
     root = fromstring(response.content)
     assert root.tag == "itemReport"
     return {name: int(value) for name, value in root.attrib.items()}
+{%- elif "jsonapi" in cookiecutter.selections.api %}
+    assert response.headers["content-type"] == "application/vnd.api+json"
+    resource = response.json()["data"]
+    assert (resource["type"], resource["id"]) == ("item-reports", "items")
+    figures: dict[str, int] = resource["attributes"]
+    return figures
 {%- elif not graphql %}
     figures: dict[str, int] = response.json()
     return figures

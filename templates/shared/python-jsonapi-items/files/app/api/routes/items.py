@@ -1,0 +1,181 @@
+"""/items: the example resource as JSON:API 1.1 documents (application/vnd.api+json)."""
+
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Query, Request, Response, status
+
+from app.api.deps import ItemServiceDep
+from app.api.jsonapi import (
+    ATTRIBUTES,
+    JSONAPI_OBJECT,
+    SORTABLE,
+    TYPE,
+    AcceptsJsonApi,
+    ItemChangesDocument,
+    ItemCollectionDocument,
+    ItemDocument,
+    JsonApiResponse,
+    NewItemDocument,
+    PageMeta,
+    SelfLink,
+    SentAsJsonApi,
+    item_resource,
+    only_parameters,
+    page_links,
+)
+from app.core.problems import JSONAPI, AppError, ConflictError, problem_responses
+
+# Ids and offsets fit the database's 32-bit integers: larger values are refused, not a 500.
+MAX_INT = 2**31 - 1
+ItemId = Annotated[int, Path(ge=1, le=MAX_INT)]
+
+
+def _names(names: Any) -> str:
+    return "|".join(names)
+
+
+# fields[items]=name,createdAt (empty: no attributes); sort=-createdAt,name (- for descending).
+Fields = Annotated[
+    str | None,
+    Query(
+        alias=f"fields[{TYPE}]",
+        pattern=rf"^(({_names(ATTRIBUTES)})(,({_names(ATTRIBUTES)}))*)?$",
+        description=f"The attributes to return, comma-separated: {', '.join(ATTRIBUTES)}",
+    ),
+]
+Sort = Annotated[
+    str | None,
+    Query(
+        pattern=rf"^-?({_names(SORTABLE)})(,-?({_names(SORTABLE)}))*$",
+        description=f"Sort fields, comma-separated, - for descending: {', '.join(SORTABLE)}",
+    ),
+]
+
+router = APIRouter(
+    tags=["items"],
+    default_response_class=JsonApiResponse,
+    dependencies=[AcceptsJsonApi],
+    responses=problem_responses(400, 406, 422),
+)
+
+
+def _fields(fields: str | None) -> list[str]:
+    if fields is None:
+        return list(ATTRIBUTES)
+    return [name for name in fields.split(",") if name]
+
+
+def _order_by(sort: str | None) -> list[str]:
+    """JSON:API sort fields as the store's order_by (item field names, - for descending)."""
+    order = []
+    for field in (sort or "").split(","):
+        if field:
+            name = SORTABLE[field.removeprefix("-")]
+            order.append(f"-{name}" if field.startswith("-") else name)
+    return order
+
+
+# Routes leave unset fields out (response_model_exclude_unset): a sparse fieldset omits the
+# attributes it does not name rather than sending them as null.
+@router.get(
+    "/items",
+    response_model_exclude_unset=True,
+    dependencies=[only_parameters("fields[items]", "sort", "page[offset]", "page[limit]",
+                                  "filter[name]")],
+)  # fmt: skip
+async def list_items(
+    request: Request,
+    service: ItemServiceDep,
+    fields: Fields = None,
+    sort: Sort = None,
+    offset: Annotated[int, Query(alias="page[offset]", ge=0, le=MAX_INT)] = 0,
+    limit: Annotated[int, Query(alias="page[limit]", ge=1, le=100)] = 20,
+    name: Annotated[
+        str | None,
+        Query(alias="filter[name]", max_length=100, description="Case-insensitive substring"),
+    ] = None,
+) -> ItemCollectionDocument:
+    items, total = await service.list(
+        limit=limit, offset=offset, name_contains=name, order_by=_order_by(sort)
+    )
+    return ItemCollectionDocument(
+        jsonapi=JSONAPI_OBJECT,
+        data=[item_resource(item, _fields(fields), request) for item in items],
+        links=page_links(request, total, limit, offset),
+        meta=PageMeta(total=total),
+    )
+
+
+@router.post(
+    "/items",
+    status_code=status.HTTP_201_CREATED,
+    response_model_exclude_unset=True,
+    dependencies=[SentAsJsonApi, only_parameters()],
+    responses=problem_responses(403, 409, 415),
+)
+async def create_item(
+    document: Annotated[NewItemDocument, Body(media_type=JSONAPI)],
+    service: ItemServiceDep,
+    request: Request,
+    response: Response,
+) -> ItemDocument:
+    resource = document.data
+    if resource.type != TYPE:
+        raise ConflictError(f"This collection holds {TYPE!r} resources, not {resource.type!r}.")
+    if resource.id is not None:
+        msg = "Ids are given by the server; send the item without one."
+        raise AppError(msg, HTTPStatus.FORBIDDEN)
+    item = await service.create(resource.attributes)
+    created = item_resource(item, list(ATTRIBUTES), request)
+    response.headers["Location"] = created.links.self
+    return ItemDocument(jsonapi=JSONAPI_OBJECT, data=created, links=created.links)
+
+
+@router.get(
+    "/items/{item_id}",
+    dependencies=[only_parameters("fields[items]")],
+    response_model_exclude_unset=True,
+    responses=problem_responses(404),
+)
+async def get_item(
+    item_id: ItemId, service: ItemServiceDep, request: Request, fields: Fields = None
+) -> ItemDocument:
+    item = await service.get(item_id)
+    return ItemDocument(
+        jsonapi=JSONAPI_OBJECT,
+        data=item_resource(item, _fields(fields), request),
+        links=SelfLink(self=str(request.url)),
+    )
+
+
+@router.patch(
+    "/items/{item_id}",
+    response_model_exclude_unset=True,
+    dependencies=[SentAsJsonApi, only_parameters()],
+    responses=problem_responses(404, 409, 415),
+)
+async def update_item(
+    item_id: ItemId,
+    document: Annotated[ItemChangesDocument, Body(media_type=JSONAPI)],
+    service: ItemServiceDep,
+    request: Request,
+) -> ItemDocument:
+    resource = document.data
+    if resource.type != TYPE or resource.id != str(item_id):
+        msg = f"The document names {resource.type!r} {resource.id!r}, not {TYPE!r} '{item_id}'."
+        raise ConflictError(msg)
+    item = await service.update(item_id, resource.attributes)
+    changed = item_resource(item, list(ATTRIBUTES), request)
+    return ItemDocument(jsonapi=JSONAPI_OBJECT, data=changed, links=changed.links)
+
+
+@router.delete(
+    "/items/{item_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[only_parameters()],
+    responses=problem_responses(404),
+)
+async def delete_item(item_id: ItemId, service: ItemServiceDep) -> Response:
+    await service.delete(item_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
