@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -184,6 +184,19 @@ def check_rules(catalog: Catalog, selections: Mapping[str, tuple[str, ...]]) -> 
             raise IncompatibleChoices(f"{named}: {rule.reason} Instead: {rule.instead}")
 
 
+def offered_options(
+    catalog: Catalog, choice: Choice, known: Mapping[str, tuple[str, ...]]
+) -> Choice:
+    """The choice with only the options no rule refuses beside the answers known so far, so a
+    prompt never offers what would be refused (gRPC once Elastic Beanstalk is chosen)."""
+    options = tuple(
+        o
+        for o in choice.options
+        if not any(rule.matches({**known, choice.id: (o.id,)}) for rule in catalog.rules)
+    )
+    return replace(choice, options=options or choice.options)
+
+
 def resolve(
     catalog: Catalog,
     *,
@@ -242,7 +255,11 @@ def resolve(
         elif no_input:
             values = (choice.default,)
         elif ask is not None:
-            values = _as_tuple(choice, ask(choice.id, choice, choice.default), choice.flag)
+            offered = offered_options(catalog, choice, selections)
+            default = (
+                choice.default if choice.default in offered.option_ids else offered.options[0].id
+            )
+            values = _as_tuple(choice, ask(choice.id, offered, default), choice.flag)
         else:
             raise MissingValue(
                 f"{choice.flag}: no value given and no terminal to ask on; pass {choice.flag} "

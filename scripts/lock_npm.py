@@ -1,7 +1,10 @@
 """Regenerate the npm lockfiles stackgen ships, after a change to generator/versions.yaml or
 to a layer's npm dependencies:
 
-    .venv/bin/python scripts/lock_npm.py
+    .venv/bin/python scripts/lock_npm.py             # every lockfile, resolved anew
+    .venv/bin/python scripts/lock_npm.py --missing   # only stacks that have none yet, each
+                                                     # seeded with its stores' REST lockfile
+                                                     # so the versions already tested stay
 
 TypeScript projects differ in npm dependencies only by their stores (--database) and API type
 (--api), so templates/shared/typescript-lockfiles holds one package-lock.json per set of stores
@@ -48,12 +51,20 @@ def main() -> None:
         for s in all_stacks(catalog)
         if s.selections["language"] == ("typescript",)
     }
+    missing_only = "--missing" in sys.argv[1:]
     wanted = set()
     for name, stack in sorted(stacks.items()):
+        if missing_only and (LOCKS / name).exists():
+            wanted.add(name)
+            continue
         with tempfile.TemporaryDirectory() as tmp:
             project = Path(tmp) / NAME
             render(stack, catalog, project)
             (project / "package-lock.json").unlink(missing_ok=True)
+            seed = LOCKS / f"npm-lock-{'+'.join(stack.selections['database'])}.json"
+            if missing_only and seed.exists():
+                # npm keeps what the lockfile pins and resolves only what is new.
+                (project / "package-lock.json").write_text(seed.read_text(encoding="utf-8"))
             subprocess.run(
                 [
                     "npm",

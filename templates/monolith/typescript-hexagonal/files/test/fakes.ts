@@ -10,11 +10,19 @@ export class InMemoryItemRepository implements ItemRepository {
     return Promise.resolve(this.rows.get(id));
   }
 
-  list({ limit, offset, nameContains }: ItemFilter): Promise<[StoredItem[], number]> {
+  list({ limit, offset, nameContains, orderBy = [] }: ItemFilter): Promise<[StoredItem[], number]> {
     const needle = nameContains?.toLowerCase();
     const matching = [...this.rows.values()].filter(
       (item) => needle === undefined || item.name.toLowerCase().includes(needle),
     );
+    // Stable sorts, the last key first: the first key decides, ties go by id.
+    for (const { field, descending } of [...orderBy].reverse()) {
+      const value = (item: StoredItem) => {
+        const v = item[field];
+        return v instanceof Date ? v.getTime() : v;
+      };
+      matching.sort((a, b) => (value(a) === value(b) ? 0 : (value(a) < value(b)) === descending ? 1 : -1));
+    }
     return Promise.resolve([matching.slice(offset, offset + limit), matching.length]);
   }
 

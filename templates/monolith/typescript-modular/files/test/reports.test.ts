@@ -28,6 +28,16 @@ async function report(app: FastifyInstance): Promise<unknown> {
   expect(response.statusCode).toBe(200);
   return response.json<{ data: { itemReport: unknown } }>().data.itemReport;
 }
+{%- elif "jsonapi" in cookiecutter.selections.api %}
+
+async function report(app: FastifyInstance): Promise<unknown> {
+  const response = await app.inject("/reports/items");
+  expect(response.statusCode).toBe(200);
+  expect(response.headers["content-type"]).toBe("application/vnd.api+json");
+  const { data } = response.json<{ data: { type: string; id: string; attributes: unknown } }>();
+  expect([data.type, data.id]).toEqual(["item-reports", "items"]);
+  return data.attributes;
+}
 {%- else %}
 
 async function report(app: FastifyInstance): Promise<unknown> {

@@ -1,6 +1,8 @@
 {%- set xml = "xml" in cookiecutter.selections.api -%}
 {%- set graphql = "graphql" in cookiecutter.selections.api -%}
 {%- set grpc = "grpc" in cookiecutter.selections.api -%}
+{%- set jsonapi = "jsonapi" in cookiecutter.selections.api -%}
+{%- set error_type = "application/problem+xml" if xml else "application/vnd.api+json" if jsonapi else "application/problem+json" -%}
 import { expect, it } from "vitest";
 
 import { startApp } from "./helpers.js";
@@ -13,7 +15,7 @@ it("turns an unexpected error into a 500 problem without leaking its message", a
   const response = await app.inject("/boom");
   await app.close();
   expect(response.statusCode).toBe(500);
-  expect(response.headers["content-type"]).toContain("application/problem+{{ "xml" if xml else "json" }}");
+  expect(response.headers["content-type"]).toContain("{{ error_type }}");
   expect(response.body).not.toContain("secret internals");
 });
 
@@ -58,6 +60,13 @@ it("passes a database failure on as a 500 problem, not as a conflict", async () 
     url: "/items",
     payload: "<item><name>Lamp</name></item>",
     headers: { "content-type": "application/xml" },
+  });
+{%- elif jsonapi %}
+  const response = await app.inject({
+    method: "POST",
+    url: "/items",
+    payload: { data: { type: "items", attributes: { name: "Lamp" } } },
+    headers: { "content-type": "application/vnd.api+json" },
   });
 {%- else %}
   const response = await app.inject({ method: "POST", url: "/items", payload: { name: "Lamp" } });

@@ -2,7 +2,7 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-{%- if cookiecutter.selections.api[0] in ["rest", "xml"] %}
+{%- if cookiecutter.selections.api[0] in ["rest", "jsonapi", "xml"] %}
 import { Ajv } from "ajv";
 {%- endif %}
 import Fastify, { type FastifyInstance } from "fastify";
@@ -31,7 +31,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
   }).withTypeProvider<TypeBoxTypeProvider>();
-{%- if cookiecutter.selections.api[0] in ["rest", "xml"] %}
+{%- if cookiecutter.selections.api[0] in ["rest", "jsonapi", "xml"] %}
   // Query strings, path parameters and headers arrive as text, so their values are coerced to
   // the schema's types ("20" -> 20). A JSON body already has types: false or 7 where a string
   // belongs is a 422, not "false" or "7".

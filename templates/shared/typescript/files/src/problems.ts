@@ -1,6 +1,12 @@
 {%- set xml = "xml" in cookiecutter.selections.api -%}
+{%- set jsonapi = "jsonapi" in cookiecutter.selections.api -%}
 {%- set bare = cookiecutter.selections.api[0] in ["graphql", "grpc"] -%}
+{%- if jsonapi -%}
+/** Errors as JSON:API errors documents (`application/vnd.api+json`): one error object per
+ * failing member or query parameter, pointing at it, or one for the whole request. */
+{%- else -%}
 /** Errors as RFC 9457 problem details (`application/problem+{{ "xml" if xml else "json" }}`). */
+{%- endif %}
 import { STATUS_CODES } from "node:http";
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -10,14 +16,46 @@ import XMLBuilder from "fast-xml-builder";
 {%- if not bare %}
 import { Type } from "typebox";
 {%- endif %}
-{% if xml %}
+{% if jsonapi %}
+export const JSONAPI = "application/vnd.api+json";
+{%- elif xml %}
 export const PROBLEM_XML = "application/problem+xml";
 const PROBLEM_NAMESPACE = "urn:ietf:rfc:7807"; // RFC 9457 keeps RFC 7807's namespace
 {%- else %}
 export const PROBLEM_JSON = "application/problem+json";
 {%- endif %}
 
-{%- if not bare %}
+{%- if jsonapi %}
+/** The errors document, as published in the OpenAPI document for every error response. */
+export const errorsSchema = Type.Object({
+  jsonapi: Type.Object({ version: Type.Literal("1.1") }),
+  errors: Type.Array(
+    Type.Object({
+      status: Type.String(),
+      title: Type.String(),
+      detail: Type.Optional(Type.String()),
+      source: Type.Optional(
+        Type.Object({
+          pointer: Type.Optional(Type.String()),
+          parameter: Type.Optional(Type.String()),
+        }),
+      ),
+    }),
+  ),
+});
+
+/** OpenAPI responses for route schemas: each of these statuses answers with an errors
+ * document. */
+export function problemResponses(...statuses: number[]) {
+  const response = { content: { [JSONAPI]: { schema: errorsSchema } } };
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: STATUS_CODES[status] ?? "Error", ...response },
+    ]),
+  );
+}
+{%- elif not bare %}
 /** The problem document, as published in the OpenAPI document for every error response. */
 export const problemSchema = Type.Object({
   type: Type.String(),
@@ -54,7 +92,11 @@ export interface Problem {
   status: number;
   detail?: string;
   instance?: string;
+{%- if jsonapi %}
+  errors?: { pointer?: string; parameter?: string; message: string }[];
+{%- else %}
   errors?: { location: string; message: string }[];
+{%- endif %}
 }
 
 /** A failure with a meaning for the client; subclasses set the status. */
@@ -106,6 +148,31 @@ function problemXml({ errors, ...members }: Problem): string {
   };
   return '<?xml version="1.0" encoding="UTF-8"?>' + builder.build({ problem });
 }
+{%- elif jsonapi %}
+  return reply.code(problem.status).type(JSONAPI).send(errorsDocument(body));
+}
+
+/** The problem as a JSON:API errors document. */
+function errorsDocument({ status, title, detail, errors }: Problem) {
+  const base = { status: String(status), title };
+  const objects =
+    errors === undefined
+      ? [{ ...base, ...(detail === undefined ? {} : { detail }) }]
+      : errors.map(({ message, ...source }) => ({ ...base, detail: message, source }));
+  return { jsonapi: { version: "1.1" }, errors: objects };
+}
+
+/** Where a failing value was, from an ajv issue: a JSON Pointer into the body, or the query
+ * parameter. */
+function source(
+  where: string,
+  issue: { instancePath: string; params: Record<string, unknown> },
+): { pointer: string } | { parameter: string } {
+  const member = issue.params.missingProperty ?? issue.params.additionalProperty;
+  const path = `${issue.instancePath}${typeof member === "string" ? `/${member}` : ""}`;
+  if (where === "querystring") return { parameter: path.replace(/^\//, "") };
+  return { pointer: path };
+}
 {%- else %}
   return reply.code(problem.status).type(PROBLEM_JSON).send(body);
 }
@@ -154,6 +221,15 @@ export function collectServedMethods(app: FastifyInstance): Map<string, Set<stri
 }
 
 export function registerProblemHandlers(app: FastifyInstance): void {
+{%- if jsonapi %}
+  // JSON:API answers carry no media type parameters but ext or profile; Fastify adds
+  // charset=utf-8 to every object it serialises.
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    const type = reply.getHeader("content-type");
+    if (typeof type === "string" && type.startsWith(`${JSONAPI};`)) reply.type(JSONAPI);
+    done(null, payload);
+  });
+{%- endif %}
   app.setNotFoundHandler((request, reply) =>
     send(reply, request, { status: 404, detail: `No route for ${request.method} ${request.url}` }),
   );
@@ -167,11 +243,28 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     }
     if (error.validation) {
       const where = error.validationContext ?? "request";
+{%- if jsonapi %}
+      const errors = error.validation.map((issue) => ({
+        ...source(where, issue),
+        message:
+          issue.params.additionalProperty === "include"
+            ? "Items have no relationships, so none can be included."
+            : String(issue.message),
+      }));
+      // JSON:API: a query parameter the server cannot process is a 400, and a resource of a
+      // type the collection does not hold a 409.
+      const otherType = error.validation.every(
+        (issue) => issue.instancePath === "/data/type" && issue.keyword === "enum",
+      );
+      const status = where === "querystring" ? 400 : otherType ? 409 : 422;
+      return send(reply, request, { status, detail: "The request is invalid.", errors });
+{%- else %}
       const errors = error.validation.map((issue) => ({
         location: `${where}${issue.instancePath}`,
         message: String(issue.message),
       }));
       return send(reply, request, { status: 422, detail: "The request is invalid.", errors });
+{%- endif %}
     }
     if (error.statusCode !== undefined && error.statusCode < 500) {
       return send(reply, request, { status: error.statusCode, detail: error.message });

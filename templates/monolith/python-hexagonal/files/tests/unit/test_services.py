@@ -43,3 +43,13 @@ async def test_list_filters_and_pages() -> None:
     items, total = await services.list_items(uow, limit=1, offset=0, name_contains="lamp")
     assert total == 2
     assert [i.name for i in items] == ["Red lamp"]
+
+
+async def test_list_orders_by_the_fields_asked_for() -> None:
+    uow = FakeUnitOfWork()
+    for name in ["pear", "apple", "fig"]:
+        await services.add_item(uow, name, None)
+    by_name, _ = await services.list_items(uow, limit=10, offset=0, order_by=["-name"])
+    assert [i.name for i in by_name] == ["pear", "fig", "apple"]
+    by_id, _ = await services.list_items(uow, limit=2, offset=1, order_by=["-id"])
+    assert [i.name for i in by_id] == ["apple", "pear"]

@@ -5,11 +5,18 @@ export interface StoredItem extends Item {
   readonly id: number;
 }
 
+/** A field a list may be ordered by, descending or not; ties, and no order, go by id. */
+export interface ItemOrder {
+  field: "id" | "name" | "createdAt" | "updatedAt";
+  descending: boolean;
+}
+
 /** A page of items whose name contains a substring (any case). */
 export interface ItemFilter {
   limit: number;
   offset: number;
   nameContains?: string | undefined;
+  orderBy?: readonly ItemOrder[] | undefined;
 }
 
 export interface ItemRepository {

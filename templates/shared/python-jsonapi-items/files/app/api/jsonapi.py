@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 from pydantic.alias_generators import to_camel
 from pydantic.json_schema import SkipJsonSchema
+from starlette.datastructures import URL
 
 from app.core.problems import JSONAPI, AppError
 from app.schemas.items import ItemCreate, ItemRead, ItemUpdate
@@ -129,6 +131,12 @@ def item_resource(item: ItemRead, fields: list[str], request: Request) -> ItemRe
     return ItemResource(type=TYPE, id=str(item.id), attributes=attributes, links=links)
 
 
+def canonical(url: URL) -> str:
+    """The URL with its query string percent-encoded as a form would be (brackets too: a raw
+    ``[`` is not allowed in a URI's query), so every link is a valid URI."""
+    return str(url.replace(query=urlencode(parse_qsl(url.query, keep_blank_values=True))))
+
+
 def page_links(request: Request, total: int, limit: int, offset: int) -> PageLinks:
     """Links to this page, the first and last, and the previous and next when there are any."""
 
@@ -136,7 +144,7 @@ def page_links(request: Request, total: int, limit: int, offset: int) -> PageLin
         return str(request.url.include_query_params(**{"page[offset]": at, "page[limit]": limit}))
 
     last = max(total - 1, 0) // limit * limit
-    links = PageLinks(self=str(request.url), first=page(0), last=page(last))
+    links = PageLinks(self=canonical(request.url), first=page(0), last=page(last))
     if offset > 0:
         links.prev = page(max(offset - limit, 0))
     if offset + limit < total:

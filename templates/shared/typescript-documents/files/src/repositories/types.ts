@@ -8,14 +8,36 @@ export interface ItemRow {
   updatedAt: Date;
 }
 export type ItemChanges = Partial<Pick<ItemRow, "name" | "description" | "updatedAt">>;
+/** A field a list may be ordered by, descending or not; ties, and no order, go by id. */
+export interface ItemOrder {
+  field: "id" | "name" | "createdAt" | "updatedAt";
+  descending: boolean;
+}
 export interface ItemFilter {
   limit: number;
   offset: number;
   nameContains?: string | undefined;
+  orderBy?: readonly ItemOrder[] | undefined;
 }
 export interface NewItem {
   name: string;
   description?: string | null;
   createdAt?: Date;
   updatedAt?: Date;
+}
+
+/** Items ordered as ItemFilter.orderBy says, for a store that sorts in memory. */
+export function sortItems(rows: ItemRow[], orderBy: readonly ItemOrder[] = []): ItemRow[] {
+  const keys: readonly ItemOrder[] = [...orderBy, { field: "id", descending: false }];
+  return [...rows].sort((a, b) => {
+    for (const { field, descending } of keys) {
+      const [x, y] = [sortValue(a[field]), sortValue(b[field])];
+      if (x !== y) return (x < y) === descending ? 1 : -1;
+    }
+    return 0;
+  });
+}
+
+function sortValue(value: string | number | Date): string | number {
+  return value instanceof Date ? value.getTime() : value;
 }

@@ -18,7 +18,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 
 import { UniqueViolation, type Db } from "../db/client.js";
-import type { ItemChanges, ItemFilter, ItemRow, NewItem } from "./types.js";
+import { sortItems, type ItemChanges, type ItemFilter, type ItemRow, type NewItem } from "./types.js";
 
 export type { ItemChanges, ItemFilter, ItemRow, NewItem } from "./types.js";
 
@@ -48,7 +48,7 @@ export class ItemRepository {
     private readonly updateAttempts = 5,
   ) {}
 
-  async list({ limit, offset, nameContains }: ItemFilter): Promise<[ItemRow[], number]> {
+  async list({ limit, offset, nameContains, orderBy }: ItemFilter): Promise<[ItemRow[], number]> {
     const needle = nameContains?.toLowerCase();
     const found: ItemRecord[] = [];
     const pages = paginateScan(
@@ -65,8 +65,8 @@ export class ItemRepository {
         if (needle === undefined || record.name.toLowerCase().includes(needle)) found.push(record);
       }
     }
-    found.sort((a, b) => a.id - b.id);
-    return [found.slice(offset, offset + limit).map(toRow), found.length];
+    const ordered = sortItems(found.map(toRow), orderBy);
+    return [ordered.slice(offset, offset + limit), found.length];
   }
 
   async get(id: number): Promise<ItemRow | undefined> {

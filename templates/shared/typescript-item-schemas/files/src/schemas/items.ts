@@ -1,4 +1,5 @@
 {%- set pages = cookiecutter.selections.api[0] in ["rest", "xml"] -%}
+{%- set ids = cookiecutter.selections.api[0] in ["rest", "xml", "jsonapi"] -%}
 /** Request and response bodies for /items: validated by Fastify, published in the OpenAPI document. */
 import { Type, type Static } from "typebox";
 
@@ -22,7 +23,15 @@ export const ItemUpdate = Type.Object(
 );
 export type ItemUpdate = Static<typeof ItemUpdate>;
 
+{%- if ids %}
+
+/** Ids and offsets fit the database's 32-bit integers: larger values are a 422, not a 500. */
+export const MAX_INT = 2 ** 31 - 1;
+
+export const ItemId = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_INT }) });
+{%- endif %}
 {%- if pages %}
+
 export const ItemRead = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
@@ -31,11 +40,6 @@ export const ItemRead = Type.Object({
   updated_at: Type.String({ format: "date-time" }),
 });
 export type ItemRead = Static<typeof ItemRead>;
-
-/** Ids and offsets fit the database's 32-bit integers: larger values are a 422, not a 500. */
-export const MAX_INT = 2 ** 31 - 1;
-
-export const ItemId = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_INT }) });
 
 export const DEFAULT_LIMIT = 20;
 
@@ -71,12 +75,19 @@ export interface ItemView {
   updatedAt: Date;
 }
 
+/** A field to order a list by, descending or not; ties, and no order, go by id. */
+export interface ItemOrder {
+  field: "id" | "name" | "createdAt" | "updatedAt";
+  descending: boolean;
+}
+
 /** The use cases the routes call; each architecture style provides an implementation. */
 export interface ItemService {
   list(filter: {
     limit: number;
     offset: number;
     nameContains?: string | undefined;
+    orderBy?: readonly ItemOrder[] | undefined;
   }): Promise<[ItemView[], number]>;
   get(id: number): Promise<ItemView>;
   create(data: { name: string; description: string | null }): Promise<ItemView>;

@@ -44,10 +44,15 @@ export class ItemRepository {
     this.counters = db.collection<Counter>("counters");
   }
 
-  async list({ limit, offset, nameContains }: ItemFilter): Promise<[ItemRow[], number]> {
+  async list({ limit, offset, nameContains, orderBy = [] }: ItemFilter): Promise<[ItemRow[], number]> {
     const filter = nameFilter(nameContains);
+    // The id sorts as seq (see add); the first mention of a key decides its direction.
+    const sort: Record<string, 1 | -1> = {};
+    for (const { field, descending } of [...orderBy, { field: "id", descending: false }]) {
+      sort[field === "id" ? "seq" : field] ??= descending ? -1 : 1;
+    }
     const [documents, total] = await Promise.all([
-      this.items.find(filter).sort({ seq: 1 }).skip(offset).limit(limit).toArray(),
+      this.items.find(filter).sort(sort).skip(offset).limit(limit).toArray(),
       this.items.countDocuments(filter),
     ]);
     return [documents.map(toRow), total];

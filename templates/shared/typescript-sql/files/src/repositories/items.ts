@@ -1,15 +1,21 @@
 /** Items in the SQL database: the only module that writes queries for them, whatever the style. */
-import { count, eq, sql, type SQL } from "drizzle-orm";
+import { asc, count, desc, eq, sql, type SQL } from "drizzle-orm";
 
 import type { Db } from "../db/client.js";
 import { items } from "../db/schema.js";
 
 export type ItemRow = typeof items.$inferSelect;
 export type ItemChanges = Partial<Pick<ItemRow, "name" | "description" | "updatedAt">>;
+/** A field a list may be ordered by, descending or not; ties, and no order, go by id. */
+export interface ItemOrder {
+  field: "id" | "name" | "createdAt" | "updatedAt";
+  descending: boolean;
+}
 export interface ItemFilter {
   limit: number;
   offset: number;
   nameContains?: string | undefined;
+  orderBy?: readonly ItemOrder[] | undefined;
 }
 
 function nameFilter(nameContains: string | undefined): SQL | undefined {
@@ -22,13 +28,19 @@ function nameFilter(nameContains: string | undefined): SQL | undefined {
 export class ItemRepository {
   constructor(private readonly db: Db) {}
 
-  async list({ limit, offset, nameContains }: ItemFilter): Promise<[ItemRow[], number]> {
+  async list({
+    limit,
+    offset,
+    nameContains,
+    orderBy = [],
+  }: ItemFilter): Promise<[ItemRow[], number]> {
     const where = nameFilter(nameContains);
+    const order = orderBy.map(({ field, descending }) => (descending ? desc : asc)(items[field]));
     const rows = await this.db
       .select()
       .from(items)
       .where(where)
-      .orderBy(items.id)
+      .orderBy(...order, items.id)
       .limit(limit)
       .offset(offset);
     const [{ total } = { total: 0 }] = await this.db

@@ -1,4 +1,5 @@
 {%- set xml = "xml" in cookiecutter.selections.api -%}
+{%- set jsonapi = "jsonapi" in cookiecutter.selections.api -%}
 /** /reports: figures computed by the reports module. */
 import type { FastifyPluginCallbackTypebox } from "@fastify/type-provider-typebox";
 {%- if xml %}
@@ -7,12 +8,15 @@ import XMLBuilder from "fast-xml-builder";
 import { Type } from "typebox";
 {% if xml %}
 import { XML } from "../../xml.js";
+{%- elif jsonapi %}
+import { JSONAPI } from "../../problems.js";
 {%- endif %}
 import type { ReportService } from "./service.js";
 
 {%- if xml %}
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@" });
-{%- else %}
+{%- endif %}
+{%- if not xml %}
 const ItemReport = Type.Object({
   total: Type.Integer({ description: "Items stored" }),
   described: Type.Integer({ description: "Items with a description" }),
@@ -41,6 +45,32 @@ export function reportRoutes(reports: ReportService): FastifyPluginCallbackTypeb
         const { total, described } = await reports.itemsReport();
         const itemReport = { "@total": String(total), "@described": String(described) };
         return reply.type(XML).send(builder.build({ itemReport }));
+      },
+    );
+{%- elif jsonapi %}
+    // A singleton resource of type item-reports.
+    const document = Type.Object({
+      jsonapi: Type.Object({ version: Type.Literal("1.1") }),
+      data: Type.Object({
+        type: Type.Literal("item-reports"),
+        id: Type.Literal("items"),
+        attributes: ItemReport,
+        links: Type.Object({ self: Type.String() }),
+      }),
+      links: Type.Object({ self: Type.String() }),
+    });
+    app.get(
+      "/reports/items",
+      {
+        schema: {
+          tags: ["reports"],
+          response: { 200: { description: "The items report", content: { [JSONAPI]: { schema: document } } } },
+        },
+      },
+      async (request, reply) => {
+        const self = new URL(request.url, `${request.protocol}://${request.host}`).toString();
+        const data = { type: "item-reports", id: "items", attributes: await reports.itemsReport(), links: { self } };
+        return reply.type(JSONAPI).send({ jsonapi: { version: "1.1" }, data, links: { self } });
       },
     );
 {%- else %}

@@ -20,6 +20,7 @@ from app.api.jsonapi import (
     PageMeta,
     SelfLink,
     SentAsJsonApi,
+    canonical,
     item_resource,
     only_parameters,
     page_links,
@@ -145,7 +146,7 @@ async def get_item(
     return ItemDocument(
         jsonapi=JSONAPI_OBJECT,
         data=item_resource(item, _fields(fields), request),
-        links=SelfLink(self=str(request.url)),
+        links=SelfLink(self=canonical(request.url)),
     )
 
 

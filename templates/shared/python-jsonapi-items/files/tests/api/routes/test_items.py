@@ -170,6 +170,7 @@ async def test_a_profile_parameter_is_accepted(client: AsyncClient) -> None:
         (f"{JSONAPI}; charset=utf-8, */*", 406),  # the spec: every JSON:API instance counts
         ("application/xml", 406),
         (f"{JSONAPI}; q=0", 406),
+        (f"{JSONAPI}; q=x", 406),
     ],
 )
 async def test_accept_negotiation(client: AsyncClient, accept: str, status: int) -> None:

@@ -1,0 +1,252 @@
+/**
+ * JSON:API 1.1 (https://jsonapi.org/format/1.1/): the media type and its negotiation, the
+ * documents the items resource reads and writes (TypeBox schemas: the validation and the
+ * OpenAPI document), and the query parameters it takes.
+ *
+ * Built on TypeBox rather than a serializer library (ts-japi, jsonapi-serializer): the schemas
+ * already are the request validation and the OpenAPI document, so the documents are written
+ * once, as schemas, and their types follow from them.
+ */
+import { Type, type Static } from "typebox";
+
+import { AppError, JSONAPI } from "./problems.js";
+import { ItemCreate, ItemUpdate, MAX_INT, type ItemView } from "./schemas/items.js";
+
+export const TYPE = "items";
+// The media type parameters a client may use: no extension (ext) is supported, and a server
+// may ignore profiles it does not know (the spec's rules).
+const ALLOWED_PARAMETERS = new Set(["profile"]);
+
+/** The attributes as JSON:API names them (camelCase, its recommendation). */
+export const ATTRIBUTES = ["name", "description", "createdAt", "updatedAt"] as const;
+type Attribute = (typeof ATTRIBUTES)[number];
+/** The fields a list may be sorted by. */
+export const SORTABLE = ["id", "name", "createdAt", "updatedAt"] as const;
+type SortField = (typeof SORTABLE)[number];
+
+const names = (list: readonly string[]) => list.join("|");
+const Link = Type.String({ format: "uri" });
+const SelfLink = Type.Object({ self: Link });
+export const JSONAPI_OBJECT = { version: "1.1" } as const;
+const JsonApiObject = Type.Object({ version: Type.Literal("1.1") });
+
+const ItemAttributes = Type.Object(
+  {
+    name: Type.Optional(Type.String()),
+    description: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    createdAt: Type.Optional(Type.String({ format: "date-time" })),
+    updatedAt: Type.Optional(Type.String({ format: "date-time" })),
+  },
+  { description: "A sparse fieldset (fields[items]) may leave any out" },
+);
+
+const ItemResource = Type.Object({
+  type: Type.Literal(TYPE),
+  id: Type.String(),
+  attributes: ItemAttributes,
+  links: SelfLink,
+});
+type ItemResource = Static<typeof ItemResource>;
+
+export const ItemDocument = Type.Object({
+  jsonapi: JsonApiObject,
+  data: ItemResource,
+  links: SelfLink,
+});
+export type ItemDocument = Static<typeof ItemDocument>;
+
+export const ItemCollectionDocument = Type.Object({
+  jsonapi: JsonApiObject,
+  data: Type.Array(ItemResource),
+  links: Type.Object({
+    self: Link,
+    first: Link,
+    last: Link,
+    // Left out when there is no such page (JSON:API's own schema takes every member of links
+    // to be a link, so not null).
+    prev: Type.Optional(Link),
+    next: Type.Optional(Link),
+  }),
+  meta: Type.Object({
+    total: Type.Integer({ description: "Items matching the filter, over all pages" }),
+  }),
+});
+export type ItemCollectionDocument = Static<typeof ItemCollectionDocument>;
+
+// A resource of another type is a 409 (the spec's rule), so any string passes validation; the
+// OpenAPI document names the one type a client should send.
+const ResourceType = Type.Unsafe<string>({ type: "string", enum: [TYPE] });
+
+export const NewItemDocument = Type.Object({
+  data: Type.Object({
+    type: ResourceType,
+    // Ids are the server's: the document offers none, and the route refuses a client-generated
+    // one with 403.
+    attributes: ItemCreate,
+  }),
+});
+
+export const ItemChangesDocument = Type.Object({
+  data: Type.Object({
+    type: ResourceType,
+    id: Type.String(),
+    attributes: Type.Optional(ItemUpdate),
+  }),
+});
+
+const DEFAULT_LIMIT = 20;
+const Fields = Type.String({
+  pattern: `^((${names(ATTRIBUTES)})(,(${names(ATTRIBUTES)}))*)?$`,
+  description: `The attributes to return, comma-separated: ${ATTRIBUTES.join(", ")}`,
+});
+
+export const ItemQuery = Type.Object(
+  {
+    "fields[items]": Type.Optional(Fields),
+    sort: Type.Optional(
+      Type.String({
+        pattern: `^-?(${names(SORTABLE)})(,-?(${names(SORTABLE)}))*$`,
+        description: `Sort fields, comma-separated, - for descending: ${SORTABLE.join(", ")}`,
+      }),
+    ),
+    "page[offset]": Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INT, default: 0 })),
+    "page[limit]": Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100, default: DEFAULT_LIMIT }),
+    ),
+    "filter[name]": Type.Optional(
+      Type.String({ maxLength: 100, description: "Case-insensitive substring of the name" }),
+    ),
+  },
+  // JSON:API: a query parameter the server does not know how to process is a 400.
+  { additionalProperties: false },
+);
+
+export const ItemFieldsQuery = Type.Object(
+  { "fields[items]": Type.Optional(Fields) },
+  { additionalProperties: false },
+);
+export const NoQuery = Type.Object({}, { additionalProperties: false });
+
+export function fieldsOf(fields: string | undefined): Attribute[] {
+  if (fields === undefined) return [...ATTRIBUTES];
+  return ATTRIBUTES.filter((name) => fields.split(",").includes(name));
+}
+
+export function orderOf(sort: string | undefined): { field: SortField; descending: boolean }[] {
+  return (sort ?? "")
+    .split(",")
+    .filter((field) => field !== "")
+    .map((field) => ({
+      field: field.replace(/^-/, "") as SortField,
+      descending: field.startsWith("-"),
+    }));
+}
+
+/** The item as a resource object with the attributes named by `fields` only. */
+export function itemResource(
+  item: ItemView,
+  fields: readonly Attribute[],
+  base: URL,
+): ItemResource {
+  const values: Required<Static<typeof ItemAttributes>> = {
+    name: item.name,
+    description: item.description,
+    createdAt: item.createdAt.toISOString(),
+    updatedAt: item.updatedAt.toISOString(),
+  };
+  const attributes = Object.fromEntries(fields.map((name) => [name, values[name]]));
+  const self = new URL(`items/${String(item.id)}`, `${base.origin}/`).toString();
+  return { type: TYPE, id: String(item.id), attributes, links: { self } };
+}
+
+/** The URL with its query string percent-encoded as a form would be (brackets too: a raw `[`
+ * is not allowed in a URI's query), so every link is a valid URI. */
+export function canonical(url: URL): string {
+  const link = new URL(url);
+  link.search = link.searchParams.toString();
+  return link.toString();
+}
+
+/** Links to this page, the first and last, and the previous and next when there are any. */
+export function pageLinks(
+  url: URL,
+  total: number,
+  { limit, offset }: { limit: number; offset: number },
+): ItemCollectionDocument["links"] {
+  const page = (start: number): string => {
+    const link = new URL(url);
+    link.searchParams.set("page[offset]", String(start));
+    link.searchParams.set("page[limit]", String(limit));
+    return link.toString();
+  };
+  const last = Math.floor(Math.max(total - 1, 0) / limit) * limit;
+  const links: ItemCollectionDocument["links"] = {
+    self: canonical(url),
+    first: page(0),
+    last: page(last),
+  };
+  if (offset > 0) links.prev = page(Math.max(offset - limit, 0));
+  if (offset + limit < total) links.next = page(offset + limit);
+  return links;
+}
+
+/** A 406 or a 415. */
+class MediaTypeError extends AppError {
+  constructor(
+    message: string,
+    override readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+function mediaType(value: string): [string, Map<string, string>] {
+  const [type = "", ...parameters] = value.split(";").map((part) => part.trim());
+  const pairs = parameters
+    .filter((parameter) => parameter !== "")
+    .map((parameter): [string, string] => {
+      const [key = "", ...rest] = parameter.split("=");
+      return [key.trim().toLowerCase(), rest.join("=").trim()];
+    });
+  return [type.toLowerCase(), new Map(pairs)];
+}
+
+function weight(parameters: Map<string, string>): number {
+  const q = Number(parameters.get("q") ?? "1");
+  parameters.delete("q");
+  return Number.isNaN(q) ? 0 : q;
+}
+
+const allowed = (parameters: Map<string, string>) =>
+  [...parameters.keys()].every((key) => ALLOWED_PARAMETERS.has(key));
+
+/** A 406 unless the Accept header (if any) takes JSON:API as this server sends it. As the spec
+ * says: when it names JSON:API, at least one instance must carry no media type parameters but
+ * profile; otherwise a wildcard must cover it. */
+export function notAcceptable(accept: string | undefined): AppError | undefined {
+  if (accept === undefined) return undefined;
+  const offered = accept.split(",").map(mediaType);
+  const jsonapi = offered.filter(([type]) => type === JSONAPI);
+  const acceptable =
+    jsonapi.length > 0
+      ? jsonapi.some(([, parameters]) => weight(parameters) > 0 && allowed(parameters))
+      : offered.some(
+          ([type, parameters]) =>
+            (type === "*/*" || type === "application/*") && weight(parameters) > 0,
+        );
+  if (acceptable) return undefined;
+  return new MediaTypeError(
+    `This API answers in ${JSONAPI} with no media type parameters but profile.`,
+    406,
+  );
+}
+
+/** A 415 unless the body was sent as JSON:API with no media type parameters but profile. */
+export function unsupportedMediaType(contentType: string | undefined): AppError | undefined {
+  const [type, parameters] = mediaType(contentType ?? "");
+  if (type === JSONAPI && allowed(parameters)) return undefined;
+  return new MediaTypeError(
+    `Send the document as ${JSONAPI} with no media type parameters but profile.`,
+    415,
+  );
+}

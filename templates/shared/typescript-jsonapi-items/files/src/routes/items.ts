@@ -1,0 +1,193 @@
+/** /items: the example resource as JSON:API 1.1 documents (application/vnd.api+json). */
+import type { FastifyPluginCallbackTypebox } from "@fastify/type-provider-typebox";
+import { Type, type Static } from "typebox";
+
+import {
+  canonical,
+  ItemChangesDocument,
+  ItemCollectionDocument,
+  ItemDocument,
+  ItemFieldsQuery,
+  ItemQuery,
+  JSONAPI_OBJECT,
+  NewItemDocument,
+  NoQuery,
+  fieldsOf,
+  itemResource,
+  notAcceptable,
+  orderOf,
+  pageLinks,
+  unsupportedMediaType,
+} from "../jsonapi.js";
+import { AppError, ConflictError, JSONAPI, problemResponses } from "../problems.js";
+import { ItemId, type ItemService } from "../schemas/items.js";
+
+const jsonapi = <T>(description: string, schema: T) => ({
+  description,
+  content: { [JSONAPI]: { schema } },
+});
+// A body schema keyed by media type, so the OpenAPI document names JSON:API's. Fastify
+// validates the body against it; the type provider cannot see through the key, hence the
+// Static<> casts in the handlers.
+const body = <T>(schema: T) => ({ content: { [JSONAPI]: { schema } } });
+
+class ClientIdError extends AppError {
+  override readonly status = 403;
+}
+
+export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
+  return (app, _options, done) => {
+    // Only JSON:API bodies; anything else (application/json too) is a 415.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser(
+      JSONAPI,
+      { parseAs: "string" },
+      app.getDefaultJsonParser("error", "error"),
+    );
+    app.addHook("onRequest", (request, _reply, next) => {
+      next(notAcceptable(request.headers.accept));
+    });
+    app.addHook("preValidation", (request, _reply, next) => {
+      const hasBody = request.method === "POST" || request.method === "PATCH";
+      next(hasBody ? unsupportedMediaType(request.headers["content-type"]) : undefined);
+    });
+    const requestUrl = (request: { protocol: string; host: string; url: string }) =>
+      new URL(request.url, `${request.protocol}://${request.host}`);
+
+    app.get(
+      "/items",
+      {
+        schema: {
+          tags: ["items"],
+          querystring: ItemQuery,
+          response: {
+            200: jsonapi("A page of items", ItemCollectionDocument),
+            ...problemResponses(400, 406),
+          },
+        },
+      },
+      async (request, reply) => {
+        const query = request.query;
+        const [limit, offset] = [query["page[limit]"] ?? 20, query["page[offset]"] ?? 0];
+        const [rows, total] = await service.list({
+          limit,
+          offset,
+          nameContains: query["filter[name]"],
+          orderBy: orderOf(query.sort),
+        });
+        const url = requestUrl(request);
+        const fields = fieldsOf(query["fields[items]"]);
+        return reply.type(JSONAPI).send({
+          jsonapi: JSONAPI_OBJECT,
+          data: rows.map((row) => itemResource(row, fields, url)),
+          links: pageLinks(url, total, { limit, offset }),
+          meta: { total },
+        });
+      },
+    );
+
+    app.post(
+      "/items",
+      {
+        schema: {
+          tags: ["items"],
+          querystring: NoQuery,
+          body: body(NewItemDocument),
+          // 400: not JSON at all; 415: not sent as JSON:API; 422: JSON, but not a valid item.
+          response: {
+            201: jsonapi("The new item", ItemDocument),
+            ...problemResponses(400, 403, 406, 409, 415, 422),
+          },
+        },
+      },
+      async (request, reply) => {
+        // A resource of another type never gets here: the schema's enum makes it a 409.
+        const { data } = request.body as Static<typeof NewItemDocument>;
+        if (Object.hasOwn(data, "id")) {
+          throw new ClientIdError("Ids are given by the server; send the item without one.");
+        }
+        const { name, description } = data.attributes;
+        const item = await service.create({ name: name.trim(), description: description ?? null });
+        const resource = itemResource(item, fieldsOf(undefined), requestUrl(request));
+        return reply
+          .code(201)
+          .type(JSONAPI)
+          .header("location", resource.links.self)
+          .send({ jsonapi: JSONAPI_OBJECT, data: resource, links: resource.links });
+      },
+    );
+
+    app.get(
+      "/items/:id",
+      {
+        schema: {
+          tags: ["items"],
+          params: ItemId,
+          querystring: ItemFieldsQuery,
+          response: {
+            200: jsonapi("The item", ItemDocument),
+            ...problemResponses(400, 404, 406, 422),
+          },
+        },
+      },
+      async (request, reply) => {
+        const item = await service.get(request.params.id);
+        const url = requestUrl(request);
+        const resource = itemResource(item, fieldsOf(request.query["fields[items]"]), url);
+        return reply
+          .type(JSONAPI)
+          .send({ jsonapi: JSONAPI_OBJECT, data: resource, links: { self: canonical(url) } });
+      },
+    );
+
+    app.patch(
+      "/items/:id",
+      {
+        schema: {
+          tags: ["items"],
+          params: ItemId,
+          querystring: NoQuery,
+          body: body(ItemChangesDocument),
+          response: {
+            200: jsonapi("The changed item", ItemDocument),
+            ...problemResponses(400, 404, 406, 409, 415, 422),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { data } = request.body as Static<typeof ItemChangesDocument>;
+        const id = String(request.params.id);
+        if (data.id !== id) {
+          throw new ConflictError(`The document names item "${data.id}", not "${id}".`);
+        }
+        const { name, description } = data.attributes ?? {};
+        const changes = {
+          ...(name === undefined ? {} : { name: name.trim() }),
+          ...(description === undefined ? {} : { description }),
+        };
+        const item = await service.update(request.params.id, changes);
+        const resource = itemResource(item, fieldsOf(undefined), requestUrl(request));
+        return reply
+          .type(JSONAPI)
+          .send({ jsonapi: JSONAPI_OBJECT, data: resource, links: resource.links });
+      },
+    );
+
+    app.delete(
+      "/items/:id",
+      {
+        schema: {
+          tags: ["items"],
+          params: ItemId,
+          querystring: NoQuery,
+          response: { 204: Type.Null(), ...problemResponses(400, 404, 406, 422) },
+        },
+      },
+      async (request, reply) => {
+        await service.delete(request.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+    done();
+  };
+}
