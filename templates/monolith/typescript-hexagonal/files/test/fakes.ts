@@ -21,7 +21,9 @@ export class InMemoryItemRepository implements ItemRepository {
         const v = item[field];
         return v instanceof Date ? v.getTime() : v;
       };
-      matching.sort((a, b) => (value(a) === value(b) ? 0 : (value(a) < value(b)) === descending ? 1 : -1));
+      matching.sort((a, b) =>
+        value(a) === value(b) ? 0 : value(a) < value(b) === descending ? 1 : -1,
+      );
     }
     return Promise.resolve([matching.slice(offset, offset + limit), matching.length]);
   }

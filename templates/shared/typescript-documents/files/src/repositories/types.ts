@@ -32,7 +32,7 @@ export function sortItems(rows: ItemRow[], orderBy: readonly ItemOrder[] = []): 
   return [...rows].sort((a, b) => {
     for (const { field, descending } of keys) {
       const [x, y] = [sortValue(a[field]), sortValue(b[field])];
-      if (x !== y) return (x < y) === descending ? 1 : -1;
+      if (x !== y) return x < y === descending ? 1 : -1;
     }
     return 0;
   });

@@ -18,7 +18,13 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 
 import { UniqueViolation, type Db } from "../db/client.js";
-import { sortItems, type ItemChanges, type ItemFilter, type ItemRow, type NewItem } from "./types.js";
+import {
+  sortItems,
+  type ItemChanges,
+  type ItemFilter,
+  type ItemRow,
+  type NewItem,
+} from "./types.js";
 
 export type { ItemChanges, ItemFilter, ItemRow, NewItem } from "./types.js";
 

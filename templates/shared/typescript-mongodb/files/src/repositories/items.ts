@@ -44,7 +44,12 @@ export class ItemRepository {
     this.counters = db.collection<Counter>("counters");
   }
 
-  async list({ limit, offset, nameContains, orderBy = [] }: ItemFilter): Promise<[ItemRow[], number]> {
+  async list({
+    limit,
+    offset,
+    nameContains,
+    orderBy = [],
+  }: ItemFilter): Promise<[ItemRow[], number]> {
     const filter = nameFilter(nameContains);
     // The id sorts as seq (see add); the first mention of a key decides its direction.
     const sort: Record<string, 1 | -1> = {};

@@ -1,10 +1,11 @@
 {%- set xml = "xml" in cookiecutter.selections.api -%}
 {%- set jsonapi = "jsonapi" in cookiecutter.selections.api -%}
 """/reports: figures computed by the reports module."""
-{% if xml %}
+
+{% if xml -%}
 from xml.etree.ElementTree import Element
-{% endif %}
-{%- if jsonapi %}
+
+{% elif jsonapi -%}
 from typing import Literal
 
 {% endif -%}

@@ -9,6 +9,7 @@ import { Type } from "typebox";
 {% if xml %}
 import { XML } from "../../xml.js";
 {%- elif jsonapi %}
+import { notAcceptable } from "../../jsonapi.js";
 import { JSONAPI } from "../../problems.js";
 {%- endif %}
 import type { ReportService } from "./service.js";
@@ -64,12 +65,18 @@ export function reportRoutes(reports: ReportService): FastifyPluginCallbackTypeb
       {
         schema: {
           tags: ["reports"],
-          response: { 200: { description: "The items report", content: { [JSONAPI]: { schema: document } } } },
+          response: {
+            200: { description: "The items report", content: { [JSONAPI]: { schema: document } } },
+          },
+        },
+        onRequest: (request, _reply, next) => {
+          next(notAcceptable(request.headers.accept));
         },
       },
       async (request, reply) => {
-        const self = new URL(request.url, `${request.protocol}://${request.host}`).toString();
-        const data = { type: "item-reports", id: "items", attributes: await reports.itemsReport(), links: { self } };
+        const self = new URL("reports/items", `${request.protocol}://${request.host}/`).toString();
+        const attributes = await reports.itemsReport();
+        const data = { type: "item-reports", id: "items", attributes, links: { self } } as const;
         return reply.type(JSONAPI).send({ jsonapi: { version: "1.1" }, data, links: { self } });
       },
     );
