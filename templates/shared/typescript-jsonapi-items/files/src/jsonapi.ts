@@ -120,6 +120,7 @@ export const ItemQuery = Type.Object(
   // JSON:API: a query parameter the server does not know how to process is a 400.
   { additionalProperties: false },
 );
+export type ItemQuery = Static<typeof ItemQuery>;
 
 export const ItemFieldsQuery = Type.Object(
   { "fields[items]": Type.Optional(Fields) },

@@ -190,9 +190,8 @@ describe("/items as JSON:API", () => {
     expect(collection(await app.inject("/items")).meta).toEqual({ total: 0 });
   });
 
-  it("answers a body without a content type with a 415", async () => {
-    const payload = JSON.stringify(created({ name: "Lamp" }));
-    errors(await app.inject({ method: "POST", url: "/items", payload }), 415);
+  it("answers a request without a content type with a 415", async () => {
+    errors(await app.inject({ method: "POST", url: "/items" }), 415);
   });
 
   it("takes a profile parameter", async () => {

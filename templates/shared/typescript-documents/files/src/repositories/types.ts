@@ -25,19 +25,3 @@ export interface NewItem {
   createdAt?: Date;
   updatedAt?: Date;
 }
-
-/** Items ordered as ItemFilter.orderBy says, for a store that sorts in memory. */
-export function sortItems(rows: ItemRow[], orderBy: readonly ItemOrder[] = []): ItemRow[] {
-  const keys: readonly ItemOrder[] = [...orderBy, { field: "id", descending: false }];
-  return [...rows].sort((a, b) => {
-    for (const { field, descending } of keys) {
-      const [x, y] = [sortValue(a[field]), sortValue(b[field])];
-      if (x !== y) return x < y === descending ? 1 : -1;
-    }
-    return 0;
-  });
-}
-
-function sortValue(value: string | number | Date): string | number {
-  return value instanceof Date ? value.getTime() : value;
-}

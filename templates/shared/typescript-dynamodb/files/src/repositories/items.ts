@@ -18,13 +18,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 
 import { UniqueViolation, type Db } from "../db/client.js";
-import {
-  sortItems,
-  type ItemChanges,
-  type ItemFilter,
-  type ItemRow,
-  type NewItem,
-} from "./types.js";
+import type { ItemChanges, ItemFilter, ItemOrder, ItemRow, NewItem } from "./types.js";
 
 export type { ItemChanges, ItemFilter, ItemRow, NewItem } from "./types.js";
 
@@ -45,6 +39,21 @@ const nameKey = (name: string) => `name#${name}`;
 
 function toRow({ id, name, description, createdAt, updatedAt }: ItemRecord): ItemRow {
   return { id, name, description, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) };
+}
+
+/** Items ordered as ItemFilter.orderBy says (a scan comes back in no order). */
+function sortItems(rows: ItemRow[], orderBy: readonly ItemOrder[] = []): ItemRow[] {
+  return [...rows].sort((a, b) => {
+    for (const { field, descending } of orderBy) {
+      const [x, y] = [sortValue(a[field]), sortValue(b[field])];
+      if (x !== y) return x < y === descending ? 1 : -1;
+    }
+    return a.id - b.id;
+  });
+}
+
+function sortValue(value: string | number | Date): string | number {
+  return value instanceof Date ? value.getTime() : value;
 }
 
 export class ItemRepository {

@@ -67,8 +67,10 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
         },
       },
       async (request, reply) => {
-        const query = request.query;
-        const [limit, offset] = [query["page[limit]"] ?? 20, query["page[offset]"] ?? 0];
+        // ajv's useDefaults has filled in the page parameters a request leaves out.
+        const query = request.query as Required<Pick<ItemQuery, "page[limit]" | "page[offset]">> &
+          ItemQuery;
+        const [limit, offset] = [query["page[limit]"], query["page[offset]"]];
         const [rows, total] = await service.list({
           limit,
           offset,
