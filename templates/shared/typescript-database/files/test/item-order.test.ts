@@ -44,18 +44,11 @@ it("orders by dates", async () => {
   const second = await items.add({ name: "dated second" });
   await new Promise((resolve) => setTimeout(resolve, 10));
   await items.update(first.id, { description: "changed" });
-  const [byUpdate] = await items.list({
-    limit: 10,
-    offset: 0,
-    nameContains: "dated ",
-    orderBy: [{ field: "updatedAt", descending: true }],
-  });
-  expect(byUpdate.map((row) => row.id)).toEqual([first.id, second.id]);
-  const [byCreation] = await items.list({
-    limit: 10,
-    offset: 0,
-    nameContains: "dated ",
-    orderBy: [{ field: "createdAt", descending: false }],
-  });
-  expect(byCreation.map((row) => row.id)).toEqual([first.id, second.id]);
+  const ids = async (field: "createdAt" | "updatedAt", descending: boolean) => {
+    const orderBy = [{ field, descending }];
+    const [rows] = await items.list({ limit: 10, offset: 0, nameContains: "dated ", orderBy });
+    return rows.map((row) => row.id);
+  };
+  expect(await ids("updatedAt", true)).toEqual([first.id, second.id]);
+  expect(await ids("createdAt", false)).toEqual([first.id, second.id]);
 });

@@ -168,6 +168,18 @@ export function canonical(url: URL): string {
   return link.toString();
 }
 
+/** A document of one item: every attribute unless `fields` says otherwise, and the item's
+ * own link as the document's unless `self` (the request's URL) is given. */
+export function itemDocument(
+  item: ItemView,
+  base: URL,
+  fields: readonly Attribute[] = ATTRIBUTES,
+  self?: string,
+): ItemDocument {
+  const data = itemResource(item, fields, base);
+  return { jsonapi: JSONAPI_OBJECT, data, links: { self: self ?? data.links.self } };
+}
+
 /** Links to this page, the first and last, and the previous and next when there are any. */
 export function pageLinks(
   url: URL,

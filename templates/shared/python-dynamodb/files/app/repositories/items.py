@@ -12,12 +12,13 @@ and fine for thousands of items. A large table wants a query on an index instead
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from app.core.dynamodb import Database
-from app.repositories.store import DuplicateNameError, StoredItem, sort_items
+from app.repositories.store import DuplicateNameError, StoredItem
 
 ITEM_PREFIX = "item#"
 # Records and writes as the client takes them (the store's own ``list`` shadows the builtin).
@@ -50,6 +51,14 @@ def to_item(record: dict[str, Any]) -> StoredItem:
         created_at=datetime.fromisoformat(record["created_at"]),
         updated_at=datetime.fromisoformat(record["updated_at"]),
     )
+
+
+def sort_items(items: list[StoredItem], order_by: Sequence[str]) -> list[StoredItem]:
+    """Items ordered as ``ItemStore.list`` orders them (a scan comes back in no order)."""
+    # Python's sort is stable: sorting by the last key first leaves the first key in charge.
+    for field in reversed([*order_by, "id"]):
+        items.sort(key=attrgetter(field.removeprefix("-")), reverse=field.startswith("-"))
+    return items
 
 
 class DynamoItemStore:

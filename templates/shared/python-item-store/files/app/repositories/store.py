@@ -1,14 +1,10 @@
 """What the item service needs of a store, whichever database holds the items. Each write is
 committed (or not) when the call returns."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import attrgetter
-from typing import Any, Protocol, TypeVar
-
-# The fields a list may be ordered by.
-SORTABLE = frozenset({"id", "name", "created_at", "updated_at"})
+from typing import Any, Protocol
 
 
 class DuplicateNameError(Exception):
@@ -28,18 +24,6 @@ class ItemRecord(Protocol):
     def created_at(self) -> datetime: ...
     @property
     def updated_at(self) -> datetime: ...
-
-
-Record = TypeVar("Record", bound=ItemRecord)
-
-
-def sort_items(items: Iterable[Record], order_by: Sequence[str]) -> list[Record]:
-    """Items ordered as ``ItemStore.list`` orders them, for stores that sort in memory."""
-    ordered = list(items)
-    # Python's sort is stable: sorting by the last key first leaves the first key in charge.
-    for field in reversed([*order_by, "id"]):
-        ordered.sort(key=attrgetter(field.removeprefix("-")), reverse=field.startswith("-"))
-    return ordered
 
 
 @dataclass(frozen=True)
@@ -65,8 +49,8 @@ class ItemStore(Protocol):
         order_by: Sequence[str] = (),
     ) -> tuple[Sequence[ItemRecord], int]:
         """One page of items and the total matching the filter. ``order_by`` names fields of
-        ItemRecord (SORTABLE), each prefixed with ``-`` for descending order; ties, and an
-        empty ``order_by``, go by id."""
+        ItemRecord (id, name, created_at or updated_at), each prefixed with ``-`` for
+        descending order; ties, and an empty ``order_by``, go by id."""
         ...
 
     async def add(self, *, name: str, description: str | None) -> ItemRecord:

@@ -44,10 +44,17 @@ class ItemRepository:
         await self.session.flush()
 
 
+# The columns a list may be ordered by (ItemStore.list's order_by names them).
+SORT_COLUMNS = {
+    "id": Item.id,
+    "name": Item.name,
+    "created_at": Item.created_at,
+    "updated_at": Item.updated_at,
+}
+
+
 def _ordering(order_by: Sequence[str]) -> list[UnaryExpression[Any]]:
-    columns = {"id": Item.id, "name": Item.name, "created_at": Item.created_at}
-    columns["updated_at"] = Item.updated_at
     return [
-        columns[field.removeprefix("-")].desc() if field.startswith("-") else columns[field].asc()
+        SORT_COLUMNS[field[1:]].desc() if field.startswith("-") else SORT_COLUMNS[field].asc()
         for field in order_by
     ]

@@ -13,6 +13,7 @@ import {
   NewItemDocument,
   NoQuery,
   fieldsOf,
+  itemDocument,
   itemResource,
   notAcceptable,
   orderOf,
@@ -110,12 +111,8 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
         }
         const { name, description } = data.attributes;
         const item = await service.create({ name: name.trim(), description: description ?? null });
-        const resource = itemResource(item, fieldsOf(undefined), requestUrl(request));
-        return reply
-          .code(201)
-          .type(JSONAPI)
-          .header("location", resource.links.self)
-          .send({ jsonapi: JSONAPI_OBJECT, data: resource, links: resource.links });
+        const document = itemDocument(item, requestUrl(request));
+        return reply.code(201).type(JSONAPI).header("location", document.links.self).send(document);
       },
     );
 
@@ -135,10 +132,8 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       async (request, reply) => {
         const item = await service.get(request.params.id);
         const url = requestUrl(request);
-        const resource = itemResource(item, fieldsOf(request.query["fields[items]"]), url);
-        return reply
-          .type(JSONAPI)
-          .send({ jsonapi: JSONAPI_OBJECT, data: resource, links: { self: canonical(url) } });
+        const fields = fieldsOf(request.query["fields[items]"]);
+        return reply.type(JSONAPI).send(itemDocument(item, url, fields, canonical(url)));
       },
     );
 
@@ -168,10 +163,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
           ...(description === undefined ? {} : { description }),
         };
         const item = await service.update(request.params.id, changes);
-        const resource = itemResource(item, fieldsOf(undefined), requestUrl(request));
-        return reply
-          .type(JSONAPI)
-          .send({ jsonapi: JSONAPI_OBJECT, data: resource, links: resource.links });
+        return reply.type(JSONAPI).send(itemDocument(item, requestUrl(request)));
       },
     );
 
