@@ -1,7 +1,7 @@
 """The exhaustive run: every combination the catalog offers, generated and checked, with a
 report (matrix-report.md and matrix-report.json) and a one-line summary.
 
-    .venv/bin/python scripts/matrix.py [--jobs 2] [--out .matrix] [--only SUBSTRING]
+    .venv/bin/python scripts/matrix.py [--jobs 2] [--out .matrix] [--only SUBSTRING ...]
 
 Kept practical as the catalog grows by sharing work where it provably does not change the
 result: every combination is generated and its deploy/CI config validated (seconds each),
@@ -72,12 +72,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--jobs", type=int, default=2, help="application checks in parallel")
     parser.add_argument("--out", type=Path, default=Path(".matrix"), help="work directory")
-    parser.add_argument("--only", help="only combinations whose description contains this")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="only combinations whose description contains this (repeat: all of them)",
+    )
     args = parser.parse_args()
 
     catalog = default_catalog()
     started = time.monotonic()
-    combos = [s for s in all_stacks(catalog) if not args.only or args.only in describe(s)]
+    combos = [s for s in all_stacks(catalog) if all(part in describe(s) for part in args.only)]
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
 

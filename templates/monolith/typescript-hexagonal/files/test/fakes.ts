@@ -1,5 +1,5 @@
 /** An in-memory ItemRepository: the use cases' unit tests run on it, no database needed. */
-import { DuplicateItemNameError, type Item } from "../src/domain/items.js";
+import { DuplicateItemNameError, ItemHasChildrenError, type Item } from "../src/domain/items.js";
 import type { ItemFilter, ItemRepository, StoredItem } from "../src/domain/ports.js";
 
 export class InMemoryItemRepository implements ItemRepository {
@@ -42,6 +42,9 @@ export class InMemoryItemRepository implements ItemRepository {
   }
 
   delete(id: number): Promise<void> {
+    if ([...this.rows.values()].some((row) => row.parentId === id)) {
+      return Promise.reject(new ItemHasChildrenError(id));
+    }
     this.rows.delete(id);
     return Promise.resolve();
   }

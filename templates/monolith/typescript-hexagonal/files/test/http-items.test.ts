@@ -27,6 +27,9 @@ describe("the HTTP adapter of the use cases", () => {
     expect(await statusOf(items.create({ name: "Lamp", description: null }))).toBe(409);
     expect(await statusOf(items.create({ name: "   ", description: null }))).toBe(422);
     expect(await statusOf(items.list({ limit: 10, offset: 0 }))).toBe(200);
+    const lamp = await items.create({ name: "Desk lamp", description: null, parentId: 1 });
+    expect(await statusOf(items.update(1, { parentId: lamp.id }))).toBe(409);
+    expect(await statusOf(items.delete(1))).toBe(409);
   });
 
   it("lets any other failure through unchanged", async () => {

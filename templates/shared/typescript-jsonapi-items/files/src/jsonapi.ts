@@ -9,20 +9,29 @@
  */
 import { Type, type Static } from "typebox";
 
-import { AppError, JSONAPI } from "./problems.js";
-import { ItemCreate, ItemUpdate, MAX_INT, type ItemView } from "./schemas/items.js";
+import { AppError, JSONAPI, NotFoundError } from "./problems.js";
+import {
+  ItemCreate,
+  ItemUpdate,
+  MAX_INT,
+  type ItemService,
+  type ItemView,
+} from "./schemas/items.js";
 
-export const TYPE = "items";
+export const TYPE = "items" as const;
 // The media type parameters a client may use: no extension (ext) is supported, and a server
 // may ignore profiles it does not know (the spec's rules).
 const ALLOWED_PARAMETERS = new Set(["profile"]);
 
 /** The attributes as JSON:API names them (camelCase, its recommendation). */
 export const ATTRIBUTES = ["name", "description", "createdAt", "updatedAt"] as const;
-type Attribute = (typeof ATTRIBUTES)[number];
 /** The fields a list may be sorted by. */
 export const SORTABLE = ["id", "name", "createdAt", "updatedAt"] as const;
 type SortField = (typeof SORTABLE)[number];
+/** Sparse fieldsets name attributes and relationships alike; an item has one relationship,
+ * the item it sits under. */
+export const FIELDS = [...ATTRIBUTES, "parent"] as const;
+type Field = (typeof FIELDS)[number];
 
 const names = (list: readonly string[]) => list.join("|");
 const Link = Type.String({ format: "uri" });
@@ -40,18 +49,37 @@ const ItemAttributes = Type.Object(
   { description: "A sparse fieldset (fields[items]) may leave any out" },
 );
 
+const ItemIdentifier = Type.Object({ type: Type.Literal(TYPE), id: Type.String() });
+
 const ItemResource = Type.Object({
   type: Type.Literal(TYPE),
   id: Type.String(),
   attributes: ItemAttributes,
+  relationships: Type.Optional(
+    Type.Object(
+      {
+        parent: Type.Object({
+          data: Type.Union([ItemIdentifier, Type.Null()], {
+            description: "null when the item sits under nothing",
+          }),
+        }),
+      },
+      { description: "Left out when a sparse fieldset leaves out every relationship" },
+    ),
+  ),
   links: SelfLink,
 });
 type ItemResource = Static<typeof ItemResource>;
+
+const Included = Type.Optional(
+  Type.Array(ItemResource, { description: "The related items ?include asked for" }),
+);
 
 export const ItemDocument = Type.Object({
   jsonapi: JsonApiObject,
   data: ItemResource,
   links: SelfLink,
+  included: Included,
 });
 export type ItemDocument = Static<typeof ItemDocument>;
 
@@ -70,6 +98,7 @@ export const ItemCollectionDocument = Type.Object({
   meta: Type.Object({
     total: Type.Integer({ description: "Items matching the filter, over all pages" }),
   }),
+  included: Included,
 });
 export type ItemCollectionDocument = Static<typeof ItemCollectionDocument>;
 
@@ -77,12 +106,27 @@ export type ItemCollectionDocument = Static<typeof ItemCollectionDocument>;
 // OpenAPI document names the one type a client should send.
 const ResourceType = Type.Unsafe<string>({ type: "string", enum: [TYPE] });
 
+// The parent a client names. Its type is checked by the route (another type is a 409), and an
+// id that names no item is a 404, as the spec says.
+const NewRelationships = Type.Object({
+  parent: Type.Optional(
+    Type.Object({
+      data: Type.Union([
+        Type.Null(),
+        Type.Object({ type: Type.String({ description: TYPE }), id: Type.String() }),
+      ]),
+    }),
+  ),
+});
+export type NewRelationships = Static<typeof NewRelationships>;
+
 export const NewItemDocument = Type.Object({
   data: Type.Object({
     type: ResourceType,
     // Ids are the server's: the document offers none, and the route refuses a client-generated
     // one with 403.
     attributes: ItemCreate,
+    relationships: Type.Optional(NewRelationships),
   }),
 });
 
@@ -91,18 +135,24 @@ export const ItemChangesDocument = Type.Object({
     type: ResourceType,
     id: Type.String(),
     attributes: Type.Optional(ItemUpdate),
+    relationships: Type.Optional(NewRelationships),
   }),
 });
 
 const DEFAULT_LIMIT = 20;
 const Fields = Type.String({
-  pattern: `^((${names(ATTRIBUTES)})(,(${names(ATTRIBUTES)}))*)?$`,
-  description: `The attributes to return, comma-separated: ${ATTRIBUTES.join(", ")}`,
+  pattern: `^((${names(FIELDS)})(,(${names(FIELDS)}))*)?$`,
+  description: `The fields to return, comma-separated: ${FIELDS.join(", ")}`,
+});
+const Include = Type.String({
+  pattern: "^parent$",
+  description: "The related items to include: parent",
 });
 
 export const ItemQuery = Type.Object(
   {
     "fields[items]": Type.Optional(Fields),
+    include: Type.Optional(Include),
     sort: Type.Optional(
       Type.String({
         pattern: `^-?(${names(SORTABLE)})(,-?(${names(SORTABLE)}))*$`,
@@ -123,14 +173,14 @@ export const ItemQuery = Type.Object(
 export type ItemQuery = Static<typeof ItemQuery>;
 
 export const ItemFieldsQuery = Type.Object(
-  { "fields[items]": Type.Optional(Fields) },
+  { "fields[items]": Type.Optional(Fields), include: Type.Optional(Include) },
   { additionalProperties: false },
 );
 export const NoQuery = Type.Object({}, { additionalProperties: false });
 
-export function fieldsOf(fields: string | undefined): Attribute[] {
-  if (fields === undefined) return [...ATTRIBUTES];
-  return ATTRIBUTES.filter((name) => fields.split(",").includes(name));
+export function fieldsOf(fields: string | undefined): Field[] {
+  if (fields === undefined) return [...FIELDS];
+  return FIELDS.filter((name) => fields.split(",").includes(name));
 }
 
 export function orderOf(sort: string | undefined): { field: SortField; descending: boolean }[] {
@@ -143,21 +193,49 @@ export function orderOf(sort: string | undefined): { field: SortField; descendin
     }));
 }
 
-/** The item as a resource object with the attributes named by `fields` only. */
-export function itemResource(
-  item: ItemView,
-  fields: readonly Attribute[],
-  base: URL,
-): ItemResource {
+/** The item as a resource object with the attributes and relationships named by `fields`
+ * only. */
+export function itemResource(item: ItemView, fields: readonly Field[], base: URL): ItemResource {
   const values: Required<Static<typeof ItemAttributes>> = {
     name: item.name,
     description: item.description,
     createdAt: item.createdAt.toISOString(),
     updatedAt: item.updatedAt.toISOString(),
   };
-  const attributes = Object.fromEntries(fields.map((name) => [name, values[name]]));
+  const attributes = Object.fromEntries(
+    fields.filter((name) => name !== "parent").map((name) => [name, values[name]]),
+  );
   const self = new URL(`items/${String(item.id)}`, `${base.origin}/`).toString();
-  return { type: TYPE, id: String(item.id), attributes, links: { self } };
+  const resource: ItemResource = { type: TYPE, id: String(item.id), attributes, links: { self } };
+  if (fields.includes("parent")) {
+    const parent = item.parentId === null ? null : { type: TYPE, id: String(item.parentId) };
+    resource.relationships = { parent: { data: parent } };
+  }
+  return resource;
+}
+
+/** The parents of `items` as `included` resource objects: each once, and none that is already
+ * primary data (a compound document holds every resource once). */
+export async function includedParents(
+  service: ItemService,
+  items: readonly ItemView[],
+  fields: readonly Field[],
+  base: URL,
+): Promise<ItemResource[]> {
+  const primary = new Set(items.map((item) => item.id));
+  const wanted = new Set(
+    items.flatMap(({ parentId }) => (parentId === null || primary.has(parentId) ? [] : [parentId])),
+  );
+  const included: ItemResource[] = [];
+  for (const id of [...wanted].sort((a, b) => a - b)) {
+    try {
+      included.push(itemResource(await service.get(id), fields, base));
+    } catch (error) {
+      // Deleted in a race a document store cannot rule out: left out.
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+  return included;
 }
 
 /** The URL with its query string percent-encoded as a form would be (brackets too: a raw `[`
@@ -173,7 +251,7 @@ export function canonical(url: URL): string {
 export function itemDocument(
   item: ItemView,
   base: URL,
-  fields: readonly Attribute[] = ATTRIBUTES,
+  fields: readonly Field[] = FIELDS,
   self?: string,
 ): ItemDocument {
   const data = itemResource(item, fields, base);

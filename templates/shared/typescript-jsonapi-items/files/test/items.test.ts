@@ -32,10 +32,12 @@ interface Resource {
     createdAt?: string;
     updatedAt?: string;
   };
+  relationships?: { parent: { data: { type: string; id: string } | null } };
   links: { self: string };
 }
 interface Collection {
   data: Resource[];
+  included?: Resource[];
   links: { self: string; first: string; last: string; prev?: string; next?: string };
   meta: { total: number };
 }
@@ -95,6 +97,11 @@ function send(method: "POST" | "PATCH", url: string, payload: unknown, contentTy
     headers: { "content-type": contentType },
   });
 }
+
+/** A relationships object putting an item under `parent` (an item id, or null). */
+const under = (parent: string | null) => ({
+  parent: { data: parent === null ? null : { type: "items", id: parent } },
+});
 
 async function create(name: string, description: string | null = "An example."): Promise<Resource> {
   return resource(await send("POST", "/items", created({ name, description })), 201);
@@ -275,6 +282,7 @@ describe("/items as JSON:API", () => {
     const item = await create("Lamp", null);
     const onlyName = resource(await app.inject(`/items/${item.id}?fields[items]=name`));
     expect(onlyName.attributes).toEqual({ name: "Lamp" });
+    expect(onlyName.relationships).toBeUndefined();
     const two = collection(await app.inject("/items?fields[items]=description,updatedAt"));
     expect(Object.keys(two.data[0]?.attributes ?? {}).sort()).toEqual(["description", "updatedAt"]);
     const none = collection(await app.inject("/items?fields[items]="));
@@ -292,15 +300,91 @@ describe("/items as JSON:API", () => {
     ["/items?limit=2", "limit"],
     ["/items?include=owner", "include"],
     ["/items/1?include=owner", "include"],
+    ["/items/1?include=parent.parent", "include"],
     ["/items/1?sort=name", "sort"],
   ])("answers %s with a 400 naming %s", async (url, parameter) => {
     const found = errors(await app.inject(url), 400);
     expect(found.map((error) => error.source)).toEqual([{ parameter }]);
   });
 
-  it("says why include is refused", async () => {
-    const [error] = errors(await app.inject("/items?include=owner"), 400);
-    expect(error?.detail).toBe("Items have no relationships, so none can be included.");
+  it("puts an item under a parent, which include adds", async () => {
+    const shelf = await create("Shelf");
+    expect(shelf.relationships).toEqual({ parent: { data: null } });
+    const body = created({ name: "Book" });
+    const book = resource(
+      await send("POST", "/items", { data: { ...body.data, relationships: under(shelf.id) } }),
+      201,
+    );
+    expect(book.relationships).toEqual(under(shelf.id));
+
+    const alone = document(await app.inject(`/items/${book.id}`)) as { included?: Resource[] };
+    expect(alone.included).toBeUndefined();
+    const withParent = document(await app.inject(`/items/${book.id}?include=parent`)) as {
+      included?: Resource[];
+    };
+    expect(withParent.included).toEqual([shelf]);
+    // A compound document holds each resource once: the shelf is primary data here already.
+    const both = collection(await app.inject("/items?include=parent&sort=id"));
+    expect([both.data.map((item) => item.id), both.included]).toEqual([[shelf.id, book.id], []]);
+    const books = collection(
+      await app.inject("/items?include=parent&filter[name]=book&fields[items]=name,parent"),
+    );
+    expect(books.data[0]?.relationships).toEqual(book.relationships);
+    expect(books.included).toEqual([
+      {
+        type: "items",
+        id: shelf.id,
+        attributes: { name: "Shelf" },
+        relationships: { parent: { data: null } },
+        links: shelf.links,
+      },
+    ]);
+  });
+
+  it("moves an item with PATCH, and null takes it out", async () => {
+    const [shelf, box, book] = [await create("Shelf"), await create("Box"), await create("Book")];
+    for (const parent of [shelf.id, box.id, null]) {
+      const change = { data: { type: "items", id: book.id, relationships: under(parent) } };
+      const moved = resource(await send("PATCH", `/items/${book.id}`, change));
+      expect(moved.relationships).toEqual(under(parent));
+      expect(moved.attributes.name).toBe("Book");
+    }
+  });
+
+  it.each([
+    [{ type: "items", id: "2147483647" }, 404],
+    [{ type: "items", id: "x" }, 404],
+    [{ type: "items", id: "99999999999" }, 404],
+    [{ type: "shelves", id: "1" }, 409],
+  ])("refuses a parent %j with a %i", async (parent, status) => {
+    const body = {
+      data: { ...created({ name: "Book" }).data, relationships: { parent: { data: parent } } },
+    };
+    errors(await send("POST", "/items", body), status);
+    expect(collection(await app.inject("/items")).meta.total).toBe(0);
+  });
+
+  it("never puts an item under itself or below it", async () => {
+    const shelf = await create("Shelf");
+    const body = { data: { ...created({ name: "Book" }).data, relationships: under(shelf.id) } };
+    const book = resource(await send("POST", "/items", body), 201);
+    for (const parent of [shelf.id, book.id]) {
+      const change = { data: { type: "items", id: shelf.id, relationships: under(parent) } };
+      const [error] = errors(await send("PATCH", `/items/${shelf.id}`, change), 409);
+      expect(error?.detail).toContain(`Item ${shelf.id} cannot sit under item ${parent}`);
+    }
+  });
+
+  it("keeps a parent while items sit under it", async () => {
+    const shelf = await create("Shelf");
+    const body = { data: { ...created({ name: "Book" }).data, relationships: under(shelf.id) } };
+    const book = resource(await send("POST", "/items", body), 201);
+    const [error] = errors(await app.inject({ method: "DELETE", url: `/items/${shelf.id}` }), 409);
+    expect(error?.detail).toBe(`Item ${shelf.id} has items under it; move or delete them first.`);
+    expect((await app.inject({ method: "DELETE", url: `/items/${book.id}` })).statusCode).toBe(204);
+    expect((await app.inject({ method: "DELETE", url: `/items/${shelf.id}` })).statusCode).toBe(
+      204,
+    );
   });
 
   it.each([
@@ -336,6 +420,7 @@ describe("/items as JSON:API", () => {
     expect(parameters).toEqual([
       "fields[items]",
       "filter[name]",
+      "include",
       "page[limit]",
       "page[offset]",
       "sort",

@@ -68,6 +68,32 @@ describe("/items", () => {
     });
   });
 
+  it("puts items under a parent that exists, and keeps a parent while items sit under it", async () => {
+    const shelf = await create("Shelf");
+    const send = (method: "POST" | "PATCH", url: string, payload: object) =>
+      app.inject({ method, url, payload });
+    const book = await send("POST", "/items", { name: "Book", parent_id: shelf.id });
+    expect([book.statusCode, book.json<{ parent_id: number }>().parent_id]).toEqual([
+      201,
+      shelf.id,
+    ]);
+    const missing = await send("POST", "/items", { name: "Pen", parent_id: 999999 });
+    expect([missing.statusCode, missing.json<{ detail: string }>().detail]).toEqual([
+      409,
+      "Item 999999 does not exist, so it cannot be a parent.",
+    ]);
+    const bookId = book.json<{ id: number }>().id;
+    const below = await send("PATCH", `/items/${String(shelf.id)}`, { parent_id: bookId });
+    expect(below.statusCode).toBe(409);
+    const inUse = await app.inject({ method: "DELETE", url: `/items/${String(shelf.id)}` });
+    expect(inUse.statusCode).toBe(409);
+    expect(inUse.headers["content-type"]).toContain("application/problem+json");
+    const takenOut = await send("PATCH", `/items/${String(bookId)}`, { parent_id: null });
+    expect(takenOut.json<{ parent_id: number | null }>().parent_id).toBeNull();
+    const deleted = await app.inject({ method: "DELETE", url: `/items/${String(shelf.id)}` });
+    expect(deleted.statusCode).toBe(204);
+  });
+
   it("pages through the items with links", async () => {
     for (const name of ["a", "b", "c", "d", "e"]) await create(name);
     const first = await app.inject("/items?limit=2");

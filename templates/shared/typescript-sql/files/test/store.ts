@@ -5,6 +5,8 @@ import type { FastifyInstance } from "fastify";
 import { items } from "../src/db/schema.js";
 
 export async function emptyItems(app: FastifyInstance): Promise<void> {
+  // Parents last: MySQL checks each row's foreign key as it deletes it.
+  await app.resources.database.db.update(items).set({ parentId: null });
   await app.resources.database.db.delete(items);
 }
 

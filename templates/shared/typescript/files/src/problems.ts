@@ -246,10 +246,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
 {%- if jsonapi %}
       const errors = error.validation.map((issue) => ({
         ...source(where, issue),
-        message:
-          issue.params.additionalProperty === "include"
-            ? "Items have no relationships, so none can be included."
-            : String(issue.message),
+        message: String(issue.message),
       }));
       // JSON:API: a query parameter the server cannot process is a 400, and a resource of a
       // type the collection does not hold a 409.

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import models
 from app.adapters.records import to_domain
-from app.domain.items import DuplicateItemNameError, Item
+from app.domain.items import DuplicateItemNameError, Item, ItemHasChildrenError
 from app.domain.ports import AbstractItemRepository
 from app.repositories.items import ItemRepository
 
@@ -38,6 +38,7 @@ class SqlAlchemyItemRepository(AbstractItemRepository):
         row = models.Item(
             name=item.name,
             description=item.description,
+            parent_id=item.parent_id,
             created_at=item.created_at,
             updated_at=item.updated_at,
         )
@@ -49,13 +50,18 @@ class SqlAlchemyItemRepository(AbstractItemRepository):
         if row is None:
             return await self.add(item)
         row.name, row.description, row.updated_at = item.name, item.description, item.updated_at
+        row.parent_id = item.parent_id
         await self._write(self.rows.add(row), item.name)
         return to_domain(row)
 
     async def delete(self, item_id: int) -> None:
         row = await self.rows.get(item_id)
         if row is not None:
-            await self.rows.delete(row)
+            try:
+                await self.rows.delete(row)
+            except IntegrityError as exc:  # the parent of other items (their foreign key)
+                await self.session.rollback()
+                raise ItemHasChildrenError(item_id) from exc
 
     async def _write(self, write: Awaitable[object], name: str) -> None:
         try:

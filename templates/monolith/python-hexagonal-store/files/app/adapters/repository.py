@@ -4,9 +4,14 @@ records to domain objects and back, whichever document database holds them."""
 from collections.abc import Sequence
 
 from app.adapters.records import to_domain
-from app.domain.items import DuplicateItemNameError, Item, ItemNotFoundError
+from app.domain.items import (
+    DuplicateItemNameError,
+    Item,
+    ItemHasChildrenError,
+    ItemNotFoundError,
+)
 from app.domain.ports import AbstractItemRepository
-from app.repositories.store import DuplicateNameError, ItemStore
+from app.repositories.store import DuplicateNameError, ItemInUseError, ItemStore
 
 
 class StoreItemRepository(AbstractItemRepository):
@@ -35,7 +40,9 @@ class StoreItemRepository(AbstractItemRepository):
 
     async def add(self, item: Item) -> Item:
         try:
-            record = await self.store.add(name=item.name, description=item.description)
+            record = await self.store.add(
+                name=item.name, description=item.description, parent_id=item.parent_id
+            )
         except DuplicateNameError as exc:
             raise DuplicateItemNameError(item.name) from exc
         return self._seen(to_domain(record))
@@ -45,9 +52,9 @@ class StoreItemRepository(AbstractItemRepository):
             return await self.add(item)
         before = self.seen.get(item.id)
         changes = {
-            field: value
-            for field, value in (("name", item.name), ("description", item.description))
-            if before is None or getattr(before, field) != value
+            field: getattr(item, field)
+            for field in ("name", "description", "parent_id")
+            if before is None or getattr(before, field) != getattr(item, field)
         }
         try:
             record = await self.store.update(item.id, changes)
@@ -58,7 +65,10 @@ class StoreItemRepository(AbstractItemRepository):
         return self._seen(to_domain(record))
 
     async def delete(self, item_id: int) -> None:
-        await self.store.delete(item_id)
+        try:
+            await self.store.delete(item_id)
+        except ItemInUseError as exc:
+            raise ItemHasChildrenError(item_id) from exc
         self.seen.pop(item_id, None)
 
     def _seen(self, item: Item) -> Item:

@@ -9,6 +9,7 @@ def to_domain(record: ItemRecord) -> Item:
         id=record.id,
         name=record.name,
         description=record.description,
+        parent_id=record.parent_id,
         created_at=record.created_at,
         updated_at=record.updated_at,
     )

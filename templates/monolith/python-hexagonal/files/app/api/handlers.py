@@ -5,7 +5,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from app.core.problems import ConflictError, NotFoundError, UnprocessableError
-from app.domain.items import DomainError, DuplicateItemNameError, ItemNotFoundError
+from app.domain.items import (
+    DomainError,
+    DuplicateItemNameError,
+    ItemHasChildrenError,
+    ItemNotFoundError,
+    ItemPlacementError,
+)
 from app.domain.ports import AbstractUnitOfWork
 from app.schemas.items import ItemCreate, ItemRead, ItemUpdate
 from app.service_layer import services
@@ -18,7 +24,7 @@ async def _http_errors(call: Callable[[], Awaitable[T]]) -> T:
         return await call()
     except ItemNotFoundError as exc:
         raise NotFoundError(str(exc)) from exc
-    except DuplicateItemNameError as exc:
+    except (DuplicateItemNameError, ItemHasChildrenError, ItemPlacementError) as exc:
         raise ConflictError(str(exc)) from exc
     except DomainError as exc:
         raise UnprocessableError(str(exc)) from exc
@@ -46,7 +52,9 @@ class ItemHandlers:
         return [ItemRead.model_validate(item) for item in items], total
 
     async def create(self, data: ItemCreate) -> ItemRead:
-        item = await _http_errors(lambda: services.add_item(self.uow, data.name, data.description))
+        item = await _http_errors(
+            lambda: services.add_item(self.uow, data.name, data.description, data.parent_id)
+        )
         return ItemRead.model_validate(item)
 
     async def update(self, item_id: int, data: ItemUpdate) -> ItemRead:

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from operator import attrgetter
 
-from app.domain.items import DuplicateItemNameError, Item
+from app.domain.items import DuplicateItemNameError, Item, ItemHasChildrenError
 from app.domain.ports import AbstractItemRepository, AbstractUnitOfWork
 
 
@@ -44,6 +44,8 @@ class FakeItemRepository(AbstractItemRepository):
         return replace(item)
 
     async def delete(self, item_id: int) -> None:
+        if any(other.parent_id == item_id for other in self.items.values()):
+            raise ItemHasChildrenError(item_id)
         self.items.pop(item_id, None)
 
     def _check_name(self, item: Item) -> None:

@@ -16,3 +16,8 @@ async def test_domain_errors_become_their_problems() -> None:
     # A rule only the domain knows (the schema would stop this one at the edge).
     with pytest.raises(UnprocessableError, match="needs a name"):
         await handlers.update(lamp.id, ItemUpdate.model_construct(name="", _fields_set={"name"}))
+    shelf = await handlers.create(ItemCreate(name="Shelf", parent_id=lamp.id))
+    with pytest.raises(ConflictError, match="has items under it"):
+        await handlers.delete(lamp.id)
+    with pytest.raises(ConflictError, match="cannot sit under"):
+        await handlers.update(lamp.id, ItemUpdate(parent_id=shelf.id))

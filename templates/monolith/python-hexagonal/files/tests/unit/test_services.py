@@ -1,8 +1,13 @@
 import pytest
 
-from app.domain.items import DuplicateItemNameError, ItemNotFoundError
+from app.domain.items import (
+    DuplicateItemNameError,
+    ItemHasChildrenError,
+    ItemNotFoundError,
+    ItemPlacementError,
+)
 from app.service_layer import services
-from tests.unit.fakes import FakeUnitOfWork
+from tests.unit.fakes import FakeItemRepository, FakeUnitOfWork
 
 
 async def test_add_item_commits_and_assigns_an_id() -> None:
@@ -53,3 +58,57 @@ async def test_list_orders_by_the_fields_asked_for() -> None:
     assert [i.name for i in by_name] == ["pear", "fig", "apple"]
     by_id, _ = await services.list_items(uow, limit=2, offset=1, order_by=["-id"])
     assert [i.name for i in by_id] == ["apple", "pear"]
+
+
+async def test_items_move_under_a_parent_in_one_change() -> None:
+    uow = FakeUnitOfWork()
+    shelf = await services.add_item(uow, "Shelf", None)
+    book = await services.add_item(uow, "Book", None, parent_id=shelf.id)
+    assert book.parent_id == shelf.id
+    box = await services.add_item(uow, "Box", None)
+    moved = await services.change_item(uow, book.id or 0, parent_id=box.id, name="Novel")
+    assert (moved.parent_id, moved.name) == (box.id, "Novel")
+    assert (await services.change_item(uow, book.id or 0, parent_id=None)).parent_id is None
+
+
+async def test_a_parent_must_exist() -> None:
+    uow = FakeUnitOfWork()
+    with pytest.raises(ItemPlacementError, match="Item 7 does not exist"):
+        await services.add_item(uow, "Book", None, parent_id=7)
+    book = await services.add_item(uow, "Book", None)
+    with pytest.raises(ItemPlacementError, match="Item 7 does not exist"):
+        await services.change_item(uow, book.id or 0, parent_id=7)
+
+
+async def test_an_item_cannot_sit_under_itself_or_below_it() -> None:
+    uow = FakeUnitOfWork()
+    shelf = await services.add_item(uow, "Shelf", None)
+    box = await services.add_item(uow, "Box", None, parent_id=shelf.id)
+    book = await services.add_item(uow, "Book", None, parent_id=box.id)
+    for below in (shelf, box, book):
+        with pytest.raises(ItemPlacementError, match="cannot sit under"):
+            await services.change_item(uow, shelf.id or 0, parent_id=below.id)
+    assert (await services.get_item(uow, shelf.id or 0)).parent_id is None
+
+
+async def test_an_ancestor_that_is_gone_ends_the_walk_up() -> None:
+    """A document store cannot rule out a parent deleted in a race: the check stops there."""
+    uow = FakeUnitOfWork()
+    shelf = await services.add_item(uow, "Shelf", None)
+    box = await services.add_item(uow, "Box", None, parent_id=shelf.id)
+    assert isinstance(uow.items, FakeItemRepository)
+    uow.items.items.pop(shelf.id or 0)
+    book = await services.add_item(uow, "Book", None)
+    moved = await services.change_item(uow, book.id or 0, parent_id=box.id)
+    assert moved.parent_id == box.id
+
+
+async def test_a_parent_is_not_removed_while_items_sit_under_it() -> None:
+    uow = FakeUnitOfWork()
+    shelf = await services.add_item(uow, "Shelf", None)
+    book = await services.add_item(uow, "Book", None, parent_id=shelf.id)
+    with pytest.raises(ItemHasChildrenError, match="has items under it"):
+        await services.remove_item(uow, shelf.id or 0)
+    await services.remove_item(uow, book.id or 0)
+    await services.remove_item(uow, shelf.id or 0)
+    assert await uow.items.get(shelf.id or 0) is None

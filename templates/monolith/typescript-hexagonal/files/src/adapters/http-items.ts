@@ -1,12 +1,24 @@
 /** The HTTP side of the use cases: domain errors become the problems the REST routes send. */
 import type { ItemUseCases } from "../application/items.js";
-import { DomainError, DuplicateItemNameError, ItemNotFoundError } from "../domain/items.js";
+import {
+  DomainError,
+  DuplicateItemNameError,
+  ItemHasChildrenError,
+  ItemNotFoundError,
+  ItemPlacementError,
+} from "../domain/items.js";
 import { ConflictError, NotFoundError, UnprocessableError } from "../problems.js";
-import type { ItemService, ItemView } from "../schemas/items.js";
+import type { ItemFields, ItemService, ItemView } from "../schemas/items.js";
 
 function translated(error: unknown): unknown {
   if (error instanceof ItemNotFoundError) return new NotFoundError(error.message);
-  if (error instanceof DuplicateItemNameError) return new ConflictError(error.message);
+  if (
+    error instanceof DuplicateItemNameError ||
+    error instanceof ItemHasChildrenError ||
+    error instanceof ItemPlacementError
+  ) {
+    return new ConflictError(error.message);
+  }
   if (error instanceof DomainError) return new UnprocessableError(error.message);
   return error;
 }
@@ -22,11 +34,11 @@ export class ItemHandlers implements ItemService {
     return this.call(() => this.useCases.get(id));
   }
 
-  create(data: { name: string; description: string | null }): Promise<ItemView> {
+  create(data: ItemFields): Promise<ItemView> {
     return this.call(() => this.useCases.create(data));
   }
 
-  update(id: number, changes: { name?: string; description?: string | null }): Promise<ItemView> {
+  update(id: number, changes: Partial<ItemFields>): Promise<ItemView> {
     return this.call(() => this.useCases.update(id, changes));
   }
 

@@ -1,7 +1,7 @@
 /** The ItemRepository port on the database, whichever it is: its queries module
  * (src/repositories/items.ts, one per store, one API), mapped to domain terms. */
-import { isUniqueViolation } from "../db/client.js";
-import { DuplicateItemNameError, type Item } from "../domain/items.js";
+import { isInUse, isUniqueViolation } from "../db/client.js";
+import { DuplicateItemNameError, ItemHasChildrenError, type Item } from "../domain/items.js";
 import type { ItemFilter, ItemRepository, StoredItem } from "../domain/ports.js";
 import type { ItemRepository as ItemQueries } from "../repositories/items.js";
 
@@ -17,20 +17,26 @@ export class StoreItemRepository implements ItemRepository {
   }
 
   add(item: Item): Promise<StoredItem> {
-    const { name, description, createdAt, updatedAt } = item;
-    return this.unique(name, () => this.queries.add({ name, description, createdAt, updatedAt }));
+    const { name, description, parentId, createdAt, updatedAt } = item;
+    const fields = { name, description, parentId, createdAt, updatedAt };
+    return this.unique(name, () => this.queries.add(fields));
   }
 
   async save(item: StoredItem): Promise<StoredItem> {
-    const { id, name, description, updatedAt } = item;
+    const { id, name, description, parentId, updatedAt } = item;
     const saved = await this.unique(name, () =>
-      this.queries.update(id, { name, description, updatedAt }),
+      this.queries.update(id, { name, description, parentId, updatedAt }),
     );
     return saved ?? item;
   }
 
   async delete(id: number): Promise<void> {
-    await this.queries.delete(id);
+    try {
+      await this.queries.delete(id);
+    } catch (error) {
+      if (isInUse(error)) throw new ItemHasChildrenError(id);
+      throw error;
+    }
   }
 
   private async unique<T>(name: string, write: () => Promise<T>): Promise<T> {

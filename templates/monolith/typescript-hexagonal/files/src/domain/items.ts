@@ -19,10 +19,22 @@ export class DuplicateItemNameError extends DomainError {
   }
 }
 
+export class ItemHasChildrenError extends DomainError {
+  constructor(id: number) {
+    super(`Item ${String(id)} has items under it; move or delete them first.`);
+  }
+}
+
+/** An item cannot sit where it was put: its parent does not exist, or is the item itself or
+ * below it. */
+export class ItemPlacementError extends DomainError {}
+
 export interface Item {
   readonly id: number | undefined;
   readonly name: string;
   readonly description: string | null;
+  /** The item this one sits under, if any. */
+  readonly parentId: number | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -39,8 +51,21 @@ function checkedName(name: string): string {
 }
 
 /** A new item, not stored yet. */
-export function newItem(name: string, description: string | null, now = new Date()): Item {
-  return { id: undefined, name: checkedName(name), description, createdAt: now, updatedAt: now };
+export function newItem(
+  name: string,
+  description: string | null,
+  parentId: number | null = null,
+  now = new Date(),
+): Item {
+  const createdAt = now;
+  return {
+    id: undefined,
+    name: checkedName(name),
+    description,
+    parentId,
+    createdAt,
+    updatedAt: now,
+  };
 }
 
 /** The item after a partial update; only the fields given change. */
@@ -51,4 +76,20 @@ export function changeItem(item: Item, changes: ItemChanges, now = new Date()): 
     ...(changes.description === undefined ? {} : { description: changes.description }),
     updatedAt: now,
   };
+}
+
+/** The item put under `parent` (undefined: under nothing). `ancestors` are the items above the
+ * parent, nearest first; the item must be neither the parent nor among them. */
+export function moveItem<T extends Item>(
+  item: T,
+  parent: Item | undefined,
+  ancestors: readonly Item[],
+  now = new Date(),
+): T {
+  if (parent && [parent, ...ancestors].some((above) => above.id === item.id)) {
+    throw new ItemPlacementError(
+      `Item ${String(item.id)} cannot sit under item ${String(parent.id)}, which is it or under it.`,
+    );
+  }
+  return { ...item, parentId: parent?.id ?? null, updatedAt: now };
 }

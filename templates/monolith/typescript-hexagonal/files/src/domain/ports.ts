@@ -26,5 +26,6 @@ export interface ItemRepository {
   add(item: Item): Promise<StoredItem>;
   /** Store changes to an existing item; reject with DuplicateItemNameError likewise. */
   save(item: StoredItem): Promise<StoredItem>;
+  /** Reject with ItemHasChildrenError while other items sit under it. */
   delete(id: number): Promise<void>;
 }

@@ -18,7 +18,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from app.core.dynamodb import Database
-from app.repositories.store import DuplicateNameError, StoredItem
+from app.repositories.store import DuplicateNameError, ItemInUseError, StoredItem
 
 ITEM_PREFIX = "item#"
 # Records and writes as the client takes them (the store's own ``list`` shadows the builtin).
@@ -50,6 +50,7 @@ def to_item(record: dict[str, Any]) -> StoredItem:
         description=record["description"],
         created_at=datetime.fromisoformat(record["created_at"]),
         updated_at=datetime.fromisoformat(record["updated_at"]),
+        parent_id=int(record["parent_id"]) if record.get("parent_id") is not None else None,
     )
 
 
@@ -88,7 +89,9 @@ class DynamoItemStore:
             items = [item for item in items if needle in item.name.lower()]
         return sort_items(items, order_by)[offset : offset + limit], len(items)
 
-    async def add(self, *, name: str, description: str | None) -> StoredItem:
+    async def add(
+        self, *, name: str, description: str | None, parent_id: int | None = None
+    ) -> StoredItem:
         item_id = await self._next_id()
         now = datetime.now(UTC).isoformat()
         record = {
@@ -96,6 +99,7 @@ class DynamoItemStore:
             "id": item_id,
             "name": name,
             "description": description,
+            "parent_id": parent_id,
             "created_at": now,
             "updated_at": now,
             "version": 1,
@@ -124,6 +128,12 @@ class DynamoItemStore:
         raise RuntimeError(msg)
 
     async def delete(self, item_id: int) -> bool:
+        """Refused while any item sits under this one (a scan finds them). There is no
+        transaction around the check: an item put under this one in between would point at a
+        parent that is gone (JSON:API's include leaves such a parent out)."""
+        records = await self.database.call(self._scan_items)
+        if any(record.get("parent_id") == item_id for record in records):
+            raise ItemInUseError
         release = True
         for _ in range(self.update_attempts):
             current = await self._read(item_id)

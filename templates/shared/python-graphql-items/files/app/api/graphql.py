@@ -102,7 +102,7 @@ class Item:
 
     @classmethod
     def of(cls, item: ItemRead) -> Self:
-        return cls(**item.model_dump())
+        return cls(**item.model_dump(exclude={"parent_id"}))
 
 
 @strawberry.type(description="Where a page sits in the whole list (Relay cursor connections).")

@@ -5,7 +5,7 @@
 from datetime import datetime
 from typing import Annotated{% if not pages %}, Protocol{% endif %}{% if pages %}, Self{% endif %}
 
-from pydantic import BaseModel, ConfigDict, {% if pages %}Field, {% endif %}StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic.json_schema import SkipJsonSchema
 {%- if pages %}
 from starlette.datastructures import URL
@@ -17,15 +17,23 @@ Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)
 ]
 Description = Annotated[str, StringConstraints(max_length=1000, pattern=NO_NUL)]
+# Another item's id, as the database's 32-bit integers hold it: a larger one is a 422, not a 500.
+ParentId = Annotated[int, Field(ge=1, le=2**31 - 1, description="The item this one sits under")]
 
 
-class ItemCreate(BaseModel):
+class ItemFields(BaseModel):
+    """An item's own fields, as a client sends them to create one."""
+
     name: Name
     description: Description | None = None
 
 
-class ItemUpdate(BaseModel):
-    """A partial update: only the fields sent are changed."""
+class ItemCreate(ItemFields):
+    parent_id: ParentId | None = None
+
+
+class ItemFieldChanges(BaseModel):
+    """A partial update of an item's own fields: only the fields sent are changed."""
 
     # Leaving the name out keeps it; null is refused (below), so the schema does not offer it.
     name: Name | SkipJsonSchema[None] = None
@@ -40,12 +48,20 @@ class ItemUpdate(BaseModel):
         return value
 
 
+class ItemUpdate(ItemFieldChanges):
+    """A partial update: only the fields sent are changed; a null parent_id takes the item out
+    from under its parent."""
+
+    parent_id: ParentId | None = None
+
+
 class ItemRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     name: str
     description: str | None
+    parent_id: int | None
     created_at: datetime
     updated_at: datetime
 {%- if not pages %}

@@ -38,3 +38,31 @@ async def test_list_counts_all_matches_beyond_the_page(items: ItemStore) -> None
     page, total = await ItemService(items).list(limit=1, offset=0, name_contains="mug")
     assert len(page) == 1
     assert total == 3
+
+
+async def test_a_parent_must_exist_and_not_sit_below_the_item(items: ItemStore) -> None:
+    service = ItemService(items)
+    with pytest.raises(ConflictError, match="Item 424242 does not exist"):
+        await service.create(ItemCreate(name="Book", parent_id=424242))
+    shelf = await service.create(ItemCreate(name="Shelf"))
+    box = await service.create(ItemCreate(name="Box", parent_id=shelf.id))
+    book = await service.create(ItemCreate(name="Book", parent_id=box.id))
+    for below in (shelf, box, book):
+        with pytest.raises(ConflictError, match="cannot sit under"):
+            await service.update(shelf.id, ItemUpdate(parent_id=below.id))
+    with pytest.raises(ConflictError, match="Item 424242 does not exist"):
+        await service.update(book.id, ItemUpdate(parent_id=424242))
+    moved = await service.update(book.id, ItemUpdate(parent_id=shelf.id, name="Novel"))
+    assert (moved.parent_id, moved.name) == (shelf.id, "Novel")
+
+
+async def test_a_parent_is_not_deleted_while_items_sit_under_it(items: ItemStore) -> None:
+    service = ItemService(items)
+    shelf = await service.create(ItemCreate(name="Shelf"))
+    book = await service.create(ItemCreate(name="Book", parent_id=shelf.id))
+    with pytest.raises(ConflictError, match="has items under it"):
+        await service.delete(shelf.id)
+    await service.delete(book.id)
+    await service.delete(shelf.id)
+    with pytest.raises(NotFoundError):
+        await service.get(shelf.id)

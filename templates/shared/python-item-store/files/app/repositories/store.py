@@ -11,6 +11,10 @@ class DuplicateNameError(Exception):
     """A write would give two items the same name."""
 
 
+class ItemInUseError(Exception):
+    """The item is the parent of other items, so it cannot be deleted."""
+
+
 class ItemRecord(Protocol):
     """A stored item, as any store hands it back."""
 
@@ -20,6 +24,8 @@ class ItemRecord(Protocol):
     def name(self) -> str: ...
     @property
     def description(self) -> str | None: ...
+    @property
+    def parent_id(self) -> int | None: ...
     @property
     def created_at(self) -> datetime: ...
     @property
@@ -35,6 +41,7 @@ class StoredItem:
     description: str | None
     created_at: datetime
     updated_at: datetime
+    parent_id: int | None = None
 
 
 class ItemStore(Protocol):
@@ -53,8 +60,11 @@ class ItemStore(Protocol):
         descending order; ties, and an empty ``order_by``, go by id."""
         ...
 
-    async def add(self, *, name: str, description: str | None) -> ItemRecord:
-        """Raises DuplicateNameError when the name is taken."""
+    async def add(
+        self, *, name: str, description: str | None, parent_id: int | None = None
+    ) -> ItemRecord:
+        """Raises DuplicateNameError when the name is taken. The caller has checked that the
+        parent exists."""
         ...
 
     async def update(self, item_id: int, changes: dict[str, Any]) -> ItemRecord | None:
@@ -62,5 +72,5 @@ class ItemStore(Protocol):
         ...
 
     async def delete(self, item_id: int) -> bool:
-        """False when there was no such item."""
+        """False when there was no such item; ItemInUseError when it is another's parent."""
         ...

@@ -20,8 +20,8 @@ from pydantic.alias_generators import to_camel
 from pydantic.json_schema import SkipJsonSchema
 from starlette.datastructures import URL
 
-from app.core.problems import JSONAPI, AppError
-from app.schemas.items import ItemCreate, ItemRead, ItemUpdate
+from app.core.problems import JSONAPI, AppError, NotFoundError
+from app.schemas.items import ItemFieldChanges, ItemFields, ItemRead, ItemUseCases
 
 TYPE = "items"
 # The media type parameters a client may use: this server supports no extensions (ext), and
@@ -61,12 +61,30 @@ ATTRIBUTES = {field.alias or name: name for name, field in ItemAttributes.model_
 SORTABLE = {"id": "id"} | {
     alias: name for alias, name in ATTRIBUTES.items() if alias != "description"
 }
+# An item's relationships, by name: the item it sits under. Sparse fieldsets name them too.
+RELATIONSHIPS = ("parent",)
+FIELDS = (*ATTRIBUTES, *RELATIONSHIPS)
+
+
+class ItemIdentifier(BaseModel):
+    type: Literal["items"]
+    id: str
+
+
+class ToOne(BaseModel):
+    data: ItemIdentifier | None = Field(description="null when the item sits under nothing")
+
+
+class ItemRelationships(BaseModel):
+    parent: ToOne
 
 
 class ItemResource(BaseModel):
     type: Literal["items"]
     id: str
     attributes: ItemAttributes
+    # Left out when a sparse fieldset leaves out every relationship.
+    relationships: ItemRelationships | SkipJsonSchema[None] = None
     links: SelfLink
 
 
@@ -74,6 +92,9 @@ class ItemDocument(BaseModel):
     jsonapi: JsonApiObject
     data: ItemResource
     links: SelfLink
+    included: list[ItemResource] | SkipJsonSchema[None] = Field(
+        None, description="The related items ?include asked for"
+    )
 
 
 class PageLinks(BaseModel):
@@ -95,17 +116,38 @@ class ItemCollectionDocument(BaseModel):
     data: list[ItemResource]
     links: PageLinks
     meta: PageMeta
+    included: list[ItemResource] | SkipJsonSchema[None] = Field(
+        None, description="The related items ?include asked for"
+    )
 
 
 # A resource of another type is a 409 (the spec's rule), not a 422: it is read as any string.
 ResourceType = Annotated[str, WithJsonSchema({"type": "string", "enum": [TYPE]})]
 
 
+class NewIdentifier(BaseModel):
+    """A resource identifier a client sends: its type is checked by the route (409), and an
+    id that names no item is a 404."""
+
+    type: ResourceType
+    id: str
+
+
+class NewToOne(BaseModel):
+    data: NewIdentifier | None
+
+
+class NewRelationships(BaseModel):
+    # Left out: the relationship stays as it is (on create: the item sits under nothing).
+    parent: NewToOne | SkipJsonSchema[None] = None
+
+
 class NewItem(BaseModel):
     type: ResourceType
     # Ids are the server's: a client-generated one is refused with 403 (see the route).
     id: SkipJsonSchema[str | None] = None
-    attributes: ItemCreate
+    attributes: ItemFields
+    relationships: NewRelationships = Field(default_factory=NewRelationships)
 
 
 class NewItemDocument(BaseModel):
@@ -115,7 +157,8 @@ class NewItemDocument(BaseModel):
 class ItemChanges(BaseModel):
     type: ResourceType
     id: str
-    attributes: ItemUpdate = Field(default_factory=ItemUpdate)
+    attributes: ItemFieldChanges = Field(default_factory=ItemFieldChanges)
+    relationships: NewRelationships = Field(default_factory=NewRelationships)
 
 
 class ItemChangesDocument(BaseModel):
@@ -123,12 +166,34 @@ class ItemChangesDocument(BaseModel):
 
 
 def item_resource(item: ItemRead, fields: list[str], request: Request) -> ItemResource:
-    """The item as a resource object with the attributes named by ``fields`` only."""
+    """The item as a resource object with the attributes and relationships named by
+    ``fields`` only."""
     attributes = ItemAttributes.model_validate(
-        {alias: getattr(item, ATTRIBUTES[alias]) for alias in fields}
+        {alias: getattr(item, ATTRIBUTES[alias]) for alias in fields if alias in ATTRIBUTES}
     )
     links = SelfLink(self=str(request.url_for("get_item", item_id=item.id)))
-    return ItemResource(type=TYPE, id=str(item.id), attributes=attributes, links=links)
+    resource = ItemResource(type=TYPE, id=str(item.id), attributes=attributes, links=links)
+    if "parent" in fields:
+        parent = ItemIdentifier(type=TYPE, id=str(item.parent_id)) if item.parent_id else None
+        resource.relationships = ItemRelationships(parent=ToOne(data=parent))
+    return resource
+
+
+async def included_parents(
+    service: ItemUseCases, items: list[ItemRead], fields: list[str], request: Request
+) -> list[ItemResource]:
+    """The parents of ``items`` as ``included`` resource objects: each once, and none that is
+    already primary data (a compound document holds every resource once)."""
+    primary = {item.id for item in items}
+    wanted = sorted({item.parent_id for item in items if item.parent_id is not None} - primary)
+    included = []
+    for parent_id in wanted:
+        try:
+            parent = await service.get(parent_id)
+        except NotFoundError:  # deleted in a race a document store cannot rule out
+            continue
+        included.append(item_resource(parent, fields, request))
+    return included
 
 
 def canonical(url: URL) -> str:
@@ -200,8 +265,6 @@ def _only(*names: str) -> Callable[[Request], None]:
     def check(request: Request) -> None:
         """JSON:API: a query parameter the endpoint does not know how to process is a 400."""
         for name in request.query_params:
-            if name == "include":
-                raise bad_parameter(name, "Items have no relationships, so none can be included.")
             if name not in names:
                 takes = ", ".join(names) or "no query parameters"
                 raise bad_parameter(name, f"Unknown query parameter; this endpoint takes {takes}.")

@@ -10,7 +10,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from app.core.mongo import Database
-from app.repositories.store import DuplicateNameError, StoredItem
+from app.repositories.store import DuplicateNameError, ItemInUseError, StoredItem
 
 # Store fields whose document key differs: the id sorts as seq (see add).
 SORT_KEYS = {"id": "seq"}
@@ -29,6 +29,7 @@ def to_item(document: dict[str, Any]) -> StoredItem:
         description=document["description"],
         created_at=document["created_at"],
         updated_at=document["updated_at"],
+        parent_id=document.get("parent_id"),  # absent from items stored before parents
     )
 
 
@@ -63,7 +64,9 @@ class MongoItemStore:
         items = [to_item(document) async for document in cursor]
         return items, await self.items.count_documents(query)
 
-    async def add(self, *, name: str, description: str | None) -> StoredItem:
+    async def add(
+        self, *, name: str, description: str | None, parent_id: int | None = None
+    ) -> StoredItem:
         created = now()
         item_id = await self._next_id()
         document = {
@@ -73,6 +76,7 @@ class MongoItemStore:
             "seq": item_id,
             "name": name,
             "description": description,
+            "parent_id": parent_id,
             "created_at": created,
             "updated_at": created,
             "version": 1,
@@ -104,6 +108,11 @@ class MongoItemStore:
         raise RuntimeError(msg)
 
     async def delete(self, item_id: int) -> bool:
+        """Refused while any item sits under this one. There is no transaction around the check:
+        an item put under this one in between would point at a parent that is gone (JSON:API's
+        include leaves such a parent out)."""
+        if await self.items.find_one({"parent_id": item_id}, {"_id": 1}):
+            raise ItemInUseError
         result = await self.items.delete_one({"_id": item_id})
         return result.deleted_count > 0
 

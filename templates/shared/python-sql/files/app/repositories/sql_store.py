@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Item
 from app.repositories.items import ItemRepository
-from app.repositories.store import DuplicateNameError
+from app.repositories.store import DuplicateNameError, ItemInUseError
 
 
 class SqlItemStore:
@@ -32,8 +32,10 @@ class SqlItemStore:
             limit=limit, offset=offset, name_contains=name_contains, order_by=order_by
         )
 
-    async def add(self, *, name: str, description: str | None) -> Item:
-        return await self._commit(Item(name=name, description=description))
+    async def add(
+        self, *, name: str, description: str | None, parent_id: int | None = None
+    ) -> Item:
+        return await self._commit(Item(name=name, description=description, parent_id=parent_id))
 
     async def update(self, item_id: int, changes: dict[str, Any]) -> Item | None:
         item = await self.rows.get(item_id)
@@ -47,8 +49,12 @@ class SqlItemStore:
         item = await self.rows.get(item_id)
         if item is None:
             return False
-        await self.rows.delete(item)
-        await self.session.commit()
+        try:
+            await self.rows.delete(item)
+            await self.session.commit()
+        except IntegrityError as exc:  # the parent of other items (their foreign key)
+            await self.session.rollback()
+            raise ItemInUseError from exc
         return True
 
     async def _commit(self, item: Item) -> Item:

@@ -4,10 +4,11 @@ export interface ItemRow {
   id: number;
   name: string;
   description: string | null;
+  parentId: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
-export type ItemChanges = Partial<Pick<ItemRow, "name" | "description" | "updatedAt">>;
+export type ItemChanges = Partial<Pick<ItemRow, "name" | "description" | "parentId" | "updatedAt">>;
 /** A field a list may be ordered by, descending or not; ties, and no order, go by id. */
 export interface ItemOrder {
   field: "id" | "name" | "createdAt" | "updatedAt";
@@ -22,6 +23,7 @@ export interface ItemFilter {
 export interface NewItem {
   name: string;
   description?: string | null;
+  parentId?: number | null;
   createdAt?: Date;
   updatedAt?: Date;
 }

@@ -76,3 +76,10 @@ export class UniqueViolation extends Error {}
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof UniqueViolation;
 }
+
+/** Thrown by a delete of an item other items sit under. */
+export class InUse extends Error {}
+
+export function isInUse(error: unknown): boolean {
+  return error instanceof InUse;
+}

@@ -17,7 +17,7 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 
-import { UniqueViolation, type Db } from "../db/client.js";
+import { InUse, UniqueViolation, type Db } from "../db/client.js";
 import type { ItemChanges, ItemFilter, ItemOrder, ItemRow, NewItem } from "./types.js";
 
 export type { ItemChanges, ItemFilter, ItemRow, NewItem } from "./types.js";
@@ -27,6 +27,7 @@ interface ItemRecord {
   id: number;
   name: string;
   description: string | null;
+  parentId?: number | null;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -37,8 +38,16 @@ export const ITEM_PREFIX = "item#";
 const itemKey = (id: number) => `${ITEM_PREFIX}${String(id)}`;
 const nameKey = (name: string) => `name#${name}`;
 
-function toRow({ id, name, description, createdAt, updatedAt }: ItemRecord): ItemRow {
-  return { id, name, description, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) };
+function toRow(record: ItemRecord): ItemRow {
+  const { id, name, description, parentId = null, createdAt, updatedAt } = record;
+  return {
+    id,
+    name,
+    description,
+    parentId,
+    createdAt: new Date(createdAt),
+    updatedAt: new Date(updatedAt),
+  };
 }
 
 /** Items ordered as ItemFilter.orderBy says (a scan comes back in no order). */
@@ -65,21 +74,9 @@ export class ItemRepository {
 
   async list({ limit, offset, nameContains, orderBy }: ItemFilter): Promise<[ItemRow[], number]> {
     const needle = nameContains?.toLowerCase();
-    const found: ItemRecord[] = [];
-    const pages = paginateScan(
-      { client: this.db.documents },
-      {
-        TableName: this.db.table,
-        FilterExpression: "begins_with(pk, :prefix)",
-        ExpressionAttributeValues: { ":prefix": ITEM_PREFIX },
-        ConsistentRead: true,
-      },
+    const found = (await this.scan()).filter(
+      (record) => needle === undefined || record.name.toLowerCase().includes(needle),
     );
-    for await (const page of pages) {
-      for (const record of (page.Items ?? []) as ItemRecord[]) {
-        if (needle === undefined || record.name.toLowerCase().includes(needle)) found.push(record);
-      }
-    }
     const ordered = sortItems(found.map(toRow), orderBy);
     return [ordered.slice(offset, offset + limit), found.length];
   }
@@ -97,6 +94,7 @@ export class ItemRepository {
       id,
       name: data.name,
       description: data.description ?? null,
+      parentId: data.parentId ?? null,
       createdAt: (data.createdAt ?? now).toISOString(),
       updatedAt: (data.updatedAt ?? now).toISOString(),
       version: 1,
@@ -133,7 +131,13 @@ export class ItemRepository {
     );
   }
 
+  /** Refused while any item sits under this one (a scan finds them). There is no transaction
+   * around the check: an item put under this one in between would point at a parent that is
+   * gone (JSON:API's include leaves such a parent out). */
   async delete(id: number): Promise<boolean> {
+    if ((await this.scan()).some((record) => record.parentId === id)) {
+      throw new InUse(`items sit under item ${String(id)}`);
+    }
     let release = true;
     for (let attempt = 0; attempt < this.updateAttempts; attempt++) {
       const current = await this.read(id);
@@ -153,6 +157,22 @@ export class ItemRepository {
     throw new Error(
       `item ${String(id)} kept changing during ${String(this.updateAttempts)} attempts`,
     );
+  }
+
+  /** Every item record: a scan of the item keys. */
+  private async scan(): Promise<ItemRecord[]> {
+    const records: ItemRecord[] = [];
+    const pages = paginateScan(
+      { client: this.db.documents },
+      {
+        TableName: this.db.table,
+        FilterExpression: "begins_with(pk, :prefix)",
+        ExpressionAttributeValues: { ":prefix": ITEM_PREFIX },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) records.push(...((page.Items ?? []) as ItemRecord[]));
+    return records;
   }
 
   private async read(id: number): Promise<ItemRecord | undefined> {

@@ -36,6 +36,9 @@ export const ItemRead = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   description: Description,
+  parent_id: Type.Union([Type.Integer(), Type.Null()], {
+    description: "The item this one sits under",
+  }),
   created_at: Type.String({ format: "date-time" }),
   updated_at: Type.String({ format: "date-time" }),
 });
@@ -71,8 +74,17 @@ export interface ItemView {
   id: number;
   name: string;
   description: string | null;
+  parentId: number | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** An item's fields as a client gives them; `parentId` puts it under another item (null:
+ * under nothing). */
+export interface ItemFields {
+  name: string;
+  description: string | null;
+  parentId?: number | null | undefined;
 }
 
 /** A field to order a list by, descending or not; ties, and no order, go by id. */
@@ -90,8 +102,8 @@ export interface ItemService {
     orderBy?: readonly ItemOrder[] | undefined;
   }): Promise<[ItemView[], number]>;
   get(id: number): Promise<ItemView>;
-  create(data: { name: string; description: string | null }): Promise<ItemView>;
-  update(id: number, changes: { name?: string; description?: string | null }): Promise<ItemView>;
+  create(data: ItemFields): Promise<ItemView>;
+  update(id: number, changes: Partial<ItemFields>): Promise<ItemView>;
   delete(id: number): Promise<void>;
 }
 {%- if pages %}
@@ -101,6 +113,7 @@ export function toItemRead(item: ItemView): ItemRead {
     id: item.id,
     name: item.name,
     description: item.description,
+    parent_id: item.parentId,
     created_at: item.createdAt.toISOString(),
     updated_at: item.updatedAt.toISOString(),
   };

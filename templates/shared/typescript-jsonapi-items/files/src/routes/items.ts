@@ -12,16 +12,19 @@ import {
   JSONAPI_OBJECT,
   NewItemDocument,
   NoQuery,
+  TYPE,
   fieldsOf,
+  includedParents,
   itemDocument,
   itemResource,
   notAcceptable,
   orderOf,
   pageLinks,
   unsupportedMediaType,
+  type NewRelationships,
 } from "../jsonapi.js";
-import { AppError, ConflictError, JSONAPI, problemResponses } from "../problems.js";
-import { ItemId, type ItemService } from "../schemas/items.js";
+import { AppError, ConflictError, JSONAPI, NotFoundError, problemResponses } from "../problems.js";
+import { ItemId, MAX_INT, type ItemService } from "../schemas/items.js";
 
 const jsonapi = <T>(description: string, schema: T) => ({
   description,
@@ -34,6 +37,23 @@ const body = <T>(schema: T) => ({ content: { [JSONAPI]: { schema } } });
 
 class ClientIdError extends AppError {
   override readonly status = 403;
+}
+
+/** The parent a document names, once it is known to be an item that exists: a 409 for another
+ * type, a 404 for an item that does not exist (the spec's rules). */
+async function parentId(
+  relationships: NewRelationships,
+  service: ItemService,
+): Promise<number | null> {
+  const identifier = relationships.parent?.data ?? null;
+  if (identifier === null) return null;
+  if (identifier.type !== TYPE) {
+    throw new ConflictError(`A parent is one of the "${TYPE}", not "${identifier.type}".`);
+  }
+  if (!/^[1-9][0-9]{0,9}$/.test(identifier.id) || Number(identifier.id) > MAX_INT) {
+    throw new NotFoundError(`Item "${identifier.id}" does not exist.`);
+  }
+  return (await service.get(Number(identifier.id))).id;
 }
 
 export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
@@ -80,11 +100,13 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
         });
         const url = requestUrl(request);
         const fields = fieldsOf(query["fields[items]"]);
+        const included = query.include ? await includedParents(service, rows, fields, url) : [];
         return reply.type(JSONAPI).send({
           jsonapi: JSONAPI_OBJECT,
           data: rows.map((row) => itemResource(row, fields, url)),
           links: pageLinks(url, total, { limit, offset }),
           meta: { total },
+          ...(query.include ? { included } : {}),
         });
       },
     );
@@ -99,7 +121,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
           // 400: not JSON at all; 415: not sent as JSON:API; 422: JSON, but not a valid item.
           response: {
             201: jsonapi("The new item", ItemDocument),
-            ...problemResponses(400, 403, 406, 409, 415, 422),
+            ...problemResponses(400, 403, 404, 406, 409, 415, 422),
           },
         },
       },
@@ -110,7 +132,11 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
           throw new ClientIdError("Ids are given by the server; send the item without one.");
         }
         const { name, description } = data.attributes;
-        const item = await service.create({ name: name.trim(), description: description ?? null });
+        const item = await service.create({
+          name: name.trim(),
+          description: description ?? null,
+          parentId: await parentId(data.relationships ?? {}, service),
+        });
         const document = itemDocument(item, requestUrl(request));
         return reply.code(201).type(JSONAPI).header("location", document.links.self).send(document);
       },
@@ -133,7 +159,11 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
         const item = await service.get(request.params.id);
         const url = requestUrl(request);
         const fields = fieldsOf(request.query["fields[items]"]);
-        return reply.type(JSONAPI).send(itemDocument(item, url, fields, canonical(url)));
+        const document = itemDocument(item, url, fields, canonical(url));
+        if (request.query.include) {
+          document.included = await includedParents(service, [item], fields, url);
+        }
+        return reply.type(JSONAPI).send(document);
       },
     );
 
@@ -158,9 +188,11 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
           throw new ConflictError(`The document names item "${data.id}", not "${id}".`);
         }
         const { name, description } = data.attributes ?? {};
+        const moved = data.relationships?.parent !== undefined;
         const changes = {
           ...(name === undefined ? {} : { name: name.trim() }),
           ...(description === undefined ? {} : { description }),
+          ...(moved ? { parentId: await parentId(data.relationships ?? {}, service) } : {}),
         };
         const item = await service.update(request.params.id, changes);
         return reply.type(JSONAPI).send(itemDocument(item, requestUrl(request)));
@@ -174,7 +206,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
           tags: ["items"],
           params: ItemId,
           querystring: NoQuery,
-          response: { 204: Type.Null(), ...problemResponses(400, 404, 406, 422) },
+          response: { 204: Type.Null(), ...problemResponses(400, 404, 406, 409, 422) },
         },
       },
       async (request, reply) => {

@@ -18,7 +18,7 @@ export class RecordedItemService extends ItemService {
     super(items);
   }
 
-  override async create(data: { name: string; description?: string | null }): Promise<ItemRow> {
+  override async create(data: Parameters<ItemService["create"]>[0]): Promise<ItemRow> {
     return this.recorded("created", await super.create(data));
   }
 

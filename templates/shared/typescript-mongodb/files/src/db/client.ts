@@ -58,3 +58,10 @@ export function isUniqueViolation(error: unknown): boolean {
   }
   return false;
 }
+
+/** Thrown by a delete of an item other items sit under. */
+export class InUse extends Error {}
+
+export function isInUse(error: unknown): boolean {
+  return error instanceof InUse;
+}

@@ -2,7 +2,7 @@
  * handed out by a counter document, so the API is the same as on the SQL stores. */
 import type { Collection, Filter } from "mongodb";
 
-import type { Db } from "../db/client.js";
+import { InUse, type Db } from "../db/client.js";
 import type { ItemChanges, ItemFilter, ItemRow, NewItem } from "./types.js";
 
 export type { ItemChanges, ItemFilter, ItemRow, NewItem } from "./types.js";
@@ -20,8 +20,10 @@ interface Counter {
   seq: number;
 }
 
-function toRow({ _id, name, description, createdAt, updatedAt }: ItemDocument): ItemRow {
-  return { id: _id, name, description, createdAt, updatedAt };
+function toRow(document: ItemDocument): ItemRow {
+  const { _id, name, description, parentId, createdAt, updatedAt } = document;
+  // parentId is absent from items stored before items had parents.
+  return { id: _id, name, description, parentId: parentId ?? null, createdAt, updatedAt };
 }
 
 function nameFilter(nameContains: string | undefined): Filter<ItemDocument> {
@@ -76,6 +78,7 @@ export class ItemRepository {
       seq: id,
       name: data.name,
       description: data.description ?? null,
+      parentId: data.parentId ?? null,
       createdAt: data.createdAt ?? now,
       updatedAt: data.updatedAt ?? now,
       version: 1,
@@ -101,7 +104,13 @@ export class ItemRepository {
     );
   }
 
+  /** Refused while any item sits under this one. There is no transaction around the check: an
+   * item put under this one in between would point at a parent that is gone (JSON:API's
+   * include leaves such a parent out). */
   async delete(id: number): Promise<boolean> {
+    if (await this.items.findOne({ parentId: id }, { projection: { _id: 1 } })) {
+      throw new InUse(`items sit under item ${String(id)}`);
+    }
     const { deletedCount } = await this.items.deleteOne({ _id: id });
     return deletedCount > 0;
   }

@@ -43,3 +43,11 @@ export function isUniqueViolation(error: unknown): boolean {
   }
   return false;
 }
+
+/** True when a delete failed because other rows' foreign keys point at the row. */
+export function isInUse(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ("code" in e && e.code === "23503") return true; // foreign_key_violation
+  }
+  return false;
+}

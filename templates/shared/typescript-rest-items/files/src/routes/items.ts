@@ -11,10 +11,24 @@ import {
   ItemQuery,
   ItemRead,
   ItemUpdate,
+  MAX_INT,
   buildPage,
   toItemRead,
   type ItemService,
 } from "../schemas/items.js";
+
+// The item an item sits under (null: under nothing), beside its own fields.
+const ParentId = Type.Union([Type.Null(), Type.Integer({ minimum: 1, maximum: MAX_INT })], {
+  description: "The item this one sits under",
+});
+const ItemCreateBody = Type.Object(
+  { ...ItemCreate.properties, parent_id: Type.Optional(ParentId) },
+  { additionalProperties: false },
+);
+const ItemUpdateBody = Type.Object(
+  { ...ItemUpdate.properties, parent_id: Type.Optional(ParentId) },
+  { additionalProperties: false },
+);
 
 export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
   return (app, _options, done) => {
@@ -39,14 +53,18 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
-          body: ItemCreate,
+          body: ItemCreateBody,
           // 400: not JSON at all; 415: not sent as JSON; 422: JSON, but not a valid item.
           response: { 201: ItemRead, ...problemResponses(400, 409, 415, 422) },
         },
       },
       async (request, reply) => {
-        const { name, description } = request.body;
-        const item = await service.create({ name: name.trim(), description: description ?? null });
+        const { name, description, parent_id: parentId } = request.body;
+        const item = await service.create({
+          name: name.trim(),
+          description: description ?? null,
+          parentId,
+        });
         const location = new URL(`items/${String(item.id)}`, `${requestUrl(request).origin}/`);
         return reply.code(201).header("location", location.toString()).send(toItemRead(item));
       },
@@ -70,15 +88,16 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
         schema: {
           tags: ["items"],
           params: ItemId,
-          body: ItemUpdate,
+          body: ItemUpdateBody,
           response: { 200: ItemRead, ...problemResponses(400, 404, 409, 415, 422) },
         },
       },
       async (request) => {
-        const { name, description } = request.body;
+        const { name, description, parent_id: parentId } = request.body;
         const changes = {
           ...(name === undefined ? {} : { name: name.trim() }),
           ...(description === undefined ? {} : { description }),
+          ...(parentId === undefined ? {} : { parentId }),
         };
         return toItemRead(await service.update(request.params.id, changes));
       },
@@ -90,7 +109,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
         schema: {
           tags: ["items"],
           params: ItemId,
-          response: { 204: Type.Null(), ...problemResponses(404, 422) },
+          response: { 204: Type.Null(), ...problemResponses(404, 409, 422) },
         },
       },
       async (request, reply) => {

@@ -5,7 +5,7 @@ import type { Db } from "../db/client.js";
 import { items } from "../db/schema.js";
 
 export type ItemRow = typeof items.$inferSelect;
-export type ItemChanges = Partial<Pick<ItemRow, "name" | "description" | "updatedAt">>;
+export type ItemChanges = Partial<Pick<ItemRow, "name" | "description" | "parentId" | "updatedAt">>;
 /** A field a list may be ordered by, descending or not; ties, and no order, go by id. */
 export interface ItemOrder {
   field: "id" | "name" | "createdAt" | "updatedAt";

@@ -231,11 +231,101 @@ async def test_sparse_fieldsets(client: AsyncClient, items: ItemStore) -> None:
     item = await create_item(items, name="Lamp", description=None)
     only_name = document(await client.get(f"/items/{item.id}", params={"fields[items]": "name"}))
     assert only_name["data"]["attributes"] == {"name": "Lamp"}
+    assert "relationships" not in only_name["data"]
     two = document(await client.get("/items", params={"fields[items]": "description,updatedAt"}))
     assert set(two["data"][0]["attributes"]) == {"description", "updatedAt"}
     assert two["data"][0]["attributes"]["description"] is None
     none = document(await client.get("/items", params={"fields[items]": ""}))
     assert none["data"][0]["attributes"] == {}
+
+
+def under(parent: Any) -> dict[str, Any]:
+    """A relationships object putting an item under ``parent`` (an item id, or None)."""
+    data = None if parent is None else {"type": "items", "id": str(parent)}
+    return {"parent": {"data": data}}
+
+
+async def test_an_item_sits_under_a_parent_which_include_adds(client: AsyncClient) -> None:
+    shelf = document(await send(client, "POST", "/items", new(name="Shelf")), 201)["data"]
+    assert shelf["relationships"] == {"parent": {"data": None}}
+    body = new(name="Book")
+    body["data"]["relationships"] = under(shelf["id"])
+    book = document(await send(client, "POST", "/items", body), 201)["data"]
+    assert book["relationships"]["parent"]["data"] == {"type": "items", "id": shelf["id"]}
+
+    alone = document(await client.get(f"/items/{book['id']}"))
+    assert "included" not in alone
+    with_parent = document(await client.get(f"/items/{book['id']}", params={"include": "parent"}))
+    assert with_parent["included"] == [shelf]
+    # A compound document holds each resource once: the shelf is primary data here already.
+    both = document(await client.get("/items", params={"include": "parent", "sort": "id"}))
+    assert [item["id"] for item in both["data"]] == [shelf["id"], book["id"]]
+    assert both["included"] == []
+    books = {"include": "parent", "filter[name]": "book", "fields[items]": "name,parent"}
+    sparse = document(await client.get("/items", params=books))
+    assert sparse["data"][0]["relationships"] == book["relationships"]
+    assert sparse["included"] == [
+        {
+            "type": "items",
+            "id": shelf["id"],
+            "attributes": {"name": "Shelf"},
+            "relationships": {"parent": {"data": None}},
+            "links": shelf["links"],
+        }
+    ]
+
+
+async def test_patch_moves_an_item_and_null_takes_it_out(
+    client: AsyncClient, items: ItemStore
+) -> None:
+    shelf, box, book = [
+        (await create_item(items, name=name)).id for name in ("Shelf", "Box", "Book")
+    ]
+    for parent in (shelf, box, None):
+        change = {"data": {"type": "items", "id": str(book), "relationships": under(parent)}}
+        moved = document(await send(client, "PATCH", f"/items/{book}", change))["data"]
+        assert moved["relationships"] == under(parent)
+        assert moved["attributes"]["name"] == "Book"
+
+
+@pytest.mark.parametrize(
+    ("parent", "status"),
+    [
+        ({"type": "items", "id": "2147483647"}, 404),
+        ({"type": "items", "id": "x"}, 404),
+        ({"type": "items", "id": "99999999999"}, 404),
+        ({"type": "shelves", "id": "1"}, 409),
+    ],
+)
+async def test_a_parent_that_is_not_an_item_is_refused(
+    client: AsyncClient, parent: dict[str, str], status: int
+) -> None:
+    body = new(name="Book")
+    body["data"]["relationships"] = {"parent": {"data": parent}}
+    errors(await send(client, "POST", "/items", body), status)
+    assert document(await client.get("/items"))["meta"]["total"] == 0
+
+
+async def test_an_item_cannot_sit_under_itself_or_below_it(
+    client: AsyncClient, items: ItemStore
+) -> None:
+    shelf = (await create_item(items, name="Shelf")).id
+    book = (await create_item(items, name="Book", parent_id=shelf)).id
+    for parent in (shelf, book):
+        change = {"data": {"type": "items", "id": str(shelf), "relationships": under(parent)}}
+        found = errors(await send(client, "PATCH", f"/items/{shelf}", change), 409)
+        assert f"Item {shelf} cannot sit under item {parent}" in found[0]["detail"]
+
+
+async def test_a_parent_cannot_be_deleted_while_items_sit_under_it(
+    client: AsyncClient, items: ItemStore
+) -> None:
+    shelf = (await create_item(items, name="Shelf")).id
+    book = (await create_item(items, name="Book", parent_id=shelf)).id
+    refused = errors(await client.delete(f"/items/{shelf}"), 409)
+    assert refused[0]["detail"] == f"Item {shelf} has items under it; move or delete them first."
+    assert (await client.delete(f"/items/{book}")).status_code == 204
+    assert (await client.delete(f"/items/{shelf}")).status_code == 204
 
 
 @pytest.mark.parametrize(
@@ -251,6 +341,7 @@ async def test_sparse_fieldsets(client: AsyncClient, items: ItemStore) -> None:
         ("/items?limit=2", "limit"),
         ("/items?include=owner", "include"),
         ("/items/1?include=owner", "include"),
+        ("/items/1?include=parent.parent", "include"),
         ("/items/1?sort=name", "sort"),
     ],
 )
@@ -283,4 +374,11 @@ async def test_openapi_documents_the_media_type(client: AsyncClient) -> None:
     assert JSONAPI in create["responses"]["201"]["content"]
     assert JSONAPI in create["responses"]["409"]["content"]
     parameters = {p["name"] for p in spec["paths"]["/items"]["get"]["parameters"]}
-    assert parameters == {"fields[items]", "sort", "page[offset]", "page[limit]", "filter[name]"}
+    assert parameters == {
+        "fields[items]",
+        "sort",
+        "page[offset]",
+        "page[limit]",
+        "filter[name]",
+        "include",
+    }

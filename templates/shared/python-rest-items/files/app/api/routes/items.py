@@ -50,7 +50,7 @@ async def update_item(item_id: ItemId, data: ItemUpdate, service: ItemServiceDep
 
 
 @router.delete(
-    "/{item_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404)
+    "/{item_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404, 409)
 )
 async def delete_item(item_id: ItemId, service: ItemServiceDep) -> None:
     await service.delete(item_id)

@@ -118,6 +118,23 @@ async def test_delete_removes_the_item(client: AsyncClient, items: ItemStore) ->
     assert (await client.delete(f"/items/{item.id}")).status_code == 404
 
 
+async def test_items_sit_under_a_parent_that_exists(client: AsyncClient) -> None:
+    shelf = (await client.post("/items", json={"name": "Shelf"})).json()
+    assert shelf["parent_id"] is None
+    book = await client.post("/items", json={"name": "Book", "parent_id": shelf["id"]})
+    assert (book.status_code, book.json()["parent_id"]) == (201, shelf["id"])
+    missing = await client.post("/items", json={"name": "Pen", "parent_id": 999999})
+    assert missing.status_code == 409
+    assert missing.json()["detail"] == "Item 999999 does not exist, so it cannot be a parent."
+    below = await client.patch(f"/items/{shelf['id']}", json={"parent_id": book.json()["id"]})
+    assert below.status_code == 409
+    in_use = await client.delete(f"/items/{shelf['id']}")
+    assert (in_use.status_code, in_use.headers["content-type"]) == (409, PROBLEM_JSON)
+    taken_out = await client.patch(f"/items/{book.json()['id']}", json={"parent_id": None})
+    assert taken_out.json()["parent_id"] is None
+    assert (await client.delete(f"/items/{shelf['id']}")).status_code == 204
+
+
 async def test_list_paginates_with_links(client: AsyncClient, items: ItemStore) -> None:
     for n in range(5):
         await create_item(items, name=f"page-{n}")
