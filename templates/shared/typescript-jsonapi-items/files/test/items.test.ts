@@ -364,6 +364,12 @@ describe("/items as JSON:API", () => {
     expect(collection(await app.inject("/items")).meta.total).toBe(0);
   });
 
+  it("answers a relationship that is null with a 422", async () => {
+    const body = { data: { ...created({ name: "Book" }).data, relationships: { parent: null } } };
+    const [error] = errors(await send("POST", "/items", body), 422);
+    expect(error?.source).toEqual({ pointer: "/data/relationships/parent" });
+  });
+
   it("never puts an item under itself or below it", async () => {
     const shelf = await create("Shelf");
     const body = { data: { ...created({ name: "Book" }).data, relationships: under(shelf.id) } };

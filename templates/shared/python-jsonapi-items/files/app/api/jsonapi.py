@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic.json_schema import SkipJsonSchema
 from starlette.datastructures import URL
@@ -140,6 +140,14 @@ class NewToOne(BaseModel):
 class NewRelationships(BaseModel):
     # Left out: the relationship stays as it is (on create: the item sits under nothing).
     parent: NewToOne | SkipJsonSchema[None] = None
+
+    @field_validator("parent")
+    @classmethod
+    def _parent_is_not_null(cls, value: NewToOne | None) -> NewToOne:
+        # A relationship is an object; {"data": null} is how a client says "no parent".
+        if value is None:
+            raise ValueError("parent must be a relationship object, not null")
+        return value
 
 
 class NewItem(BaseModel):

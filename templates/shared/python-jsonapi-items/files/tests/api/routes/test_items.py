@@ -306,6 +306,13 @@ async def test_a_parent_that_is_not_an_item_is_refused(
     assert document(await client.get("/items"))["meta"]["total"] == 0
 
 
+async def test_a_relationship_that_is_null_is_a_422(client: AsyncClient) -> None:
+    body = new(name="Book")
+    body["data"]["relationships"] = {"parent": None}
+    found = errors(await send(client, "POST", "/items", body), 422)
+    assert found[0]["source"] == {"pointer": "/data/relationships/parent"}
+
+
 async def test_an_item_cannot_sit_under_itself_or_below_it(
     client: AsyncClient, items: ItemStore
 ) -> None:
