@@ -57,13 +57,12 @@ export function newItem(
   parentId: number | null = null,
   now = new Date(),
 ): Item {
-  const createdAt = now;
   return {
     id: undefined,
     name: checkedName(name),
     description,
     parentId,
-    createdAt,
+    createdAt: now,
     updatedAt: now,
   };
 }

@@ -1,12 +1,5 @@
 /** The tables, for Drizzle ORM; `npm run db:generate` turns changes into a migration. */
-import {
-  index,
-  integer,
-  pgTable,
-  timestamp,
-  varchar,
-  type AnyPgColumn,
-} from "drizzle-orm/pg-core";
+import { index, integer, pgTable, timestamp, varchar, type AnyPgColumn } from "drizzle-orm/pg-core";
 
 export const items = pgTable(
   "items",
