@@ -100,13 +100,12 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
         });
         const url = requestUrl(request);
         const fields = fieldsOf(query["fields[items]"]);
-        const included = query.include ? await includedParents(service, rows, fields, url) : [];
         return reply.type(JSONAPI).send({
           jsonapi: JSONAPI_OBJECT,
           data: rows.map((row) => itemResource(row, fields, url)),
           links: pageLinks(url, total, { limit, offset }),
           meta: { total },
-          ...(query.include ? { included } : {}),
+          ...(query.include && { included: await includedParents(service, rows, fields, url) }),
         });
       },
     );
