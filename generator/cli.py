@@ -6,15 +6,16 @@ Errors a user can cause become one line on stderr and an exit status in ``main``
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from generator import __version__
+from generator import __version__, signals
 from generator.catalog import Catalog, Choice, default_catalog
-from generator.errors import StackgenError
+from generator.errors import Interrupted, StackgenError
 from generator.stack import read_answers_file, resolve
 
 CATALOG = default_catalog()
@@ -131,16 +132,23 @@ def new(
     )
     target = directory if directory is not None else Path(stack.slug)
     result = render(stack, CATALOG, target, dry_run=dry_run)
+    for note in result.notes:
+        click.echo(f"stackgen: note: {note}", err=True)
     if dry_run:
         click.echo(tree(result.files, target.name))
         click.echo(f"\n{len(result.files)} files would be written (dry run: nothing written).")
         return
+    # The project is in place: from now on a signal is only reported, after this summary.
+    signals.hold()
     click.echo(
         f"Created {stack.name} in {target} ({len(result.files)} files): "
         + ", ".join(f"{c.id}={'+'.join(stack.all(c.id))}" for c in CATALOG.choices)
     )
     then = f" && {result.next_step}" if result.next_step else ""
     click.echo(f"Next: cd {target}{then}   (see README.md)")
+    signum = signals.take_pending()
+    if signum is not None:
+        raise Interrupted(signum, written=True, target=str(target))
 
 
 @cli.command()
@@ -176,22 +184,44 @@ def format_catalog(catalog: Catalog) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: the one place errors become a message and an exit status."""
+def main(argv: list[str] | None = None, *, final: bool = False) -> None:
+    """Entry point: the one place errors become a message and an exit status. ``final``: the
+    process ends with this call (the console script), so signals stay ignored after it."""
+    signals.install()
     try:
         cli.main(args=argv, prog_name="stackgen", standalone_mode=False)
     except click.exceptions.Exit as exc:
+        signals.hold()
         sys.exit(exc.exit_code)
     except click.UsageError as exc:
+        signals.hold()
         cmd = exc.ctx.command_path if exc.ctx else "stackgen"
         click.echo(f"{cmd}: error: {exc.format_message()} (see '{cmd} --help')", err=True)
         sys.exit(2)
     except click.Abort:
+        signals.hold()
         click.echo("\nAborted; nothing was written.", err=True)
         sys.exit(130)
     except KeyboardInterrupt:
+        signals.hold()
         click.echo("\nInterrupted; nothing was written.", err=True)
         sys.exit(130)
+    except Interrupted as exc:
+        signals.hold()
+        name = signal.Signals(exc.signum).name
+        if exc.written:
+            click.echo(
+                f"\nInterrupted ({name}) after {exc.target} was complete; it is kept.", err=True
+            )
+        else:
+            click.echo(f"\nInterrupted ({name}); nothing was written.", err=True)
+        sys.exit(128 + exc.signum)
     except StackgenError as exc:
+        signals.hold()
         click.echo(f"stackgen: error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    finally:
+        if final:
+            signals.ignore()
+        else:
+            signals.uninstall()

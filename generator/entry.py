@@ -1,17 +1,26 @@
 """The console script. Importing the CLI loads the catalog, so a broken catalog (for example
-an edited checkout) must also end as one line on stderr, not a traceback."""
+an edited checkout) must also end as one line on stderr, not a traceback; so must Ctrl-C
+while the imports run (before the CLI routes signals itself)."""
 
 from __future__ import annotations
 
 import sys
 
-from generator.errors import StackgenError
-
 
 def main() -> None:
     try:
-        from generator.cli import main as cli_main
-    except StackgenError as exc:
-        print(f"stackgen: error: {exc}", file=sys.stderr)
-        sys.exit(exc.exit_code)
-    cli_main()
+        from generator.errors import Interrupted, StackgenError
+
+        try:
+            from generator.cli import main as cli_main
+        except StackgenError as exc:
+            print(f"stackgen: error: {exc}", file=sys.stderr)
+            sys.exit(exc.exit_code)
+        cli_main(final=True)
+    except KeyboardInterrupt:
+        print("\nInterrupted (SIGINT); nothing was written.", file=sys.stderr)
+        sys.exit(130)
+    except Interrupted as exc:  # a signal in the instant the CLI was reporting another
+        state = f"{exc.target} is complete and kept" if exc.written else "nothing was written"
+        print(f"\nInterrupted; {state}.", file=sys.stderr)
+        sys.exit(128 + exc.signum)

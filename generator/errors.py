@@ -47,3 +47,24 @@ class CatalogError(StackgenError):
 
 class RenderError(StackgenError):
     """Rendering failed; nothing was left on disk."""
+
+
+class FilesystemError(UsageError):
+    """The target cannot be written: a path, permission or space problem the user can fix."""
+
+
+class Interrupted(BaseException):
+    """A signal (SIGINT, SIGTERM, SIGHUP) stopped the run; ``written`` says whether the
+    project was already complete in its place when it arrived."""
+
+    def __init__(self, signum: int, *, written: bool = False, target: str | None = None) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.written = written
+        self.target = target
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """A value as it may appear in a one-line error: at most ``limit`` characters, printable."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in text[: limit + 1])
+    return text if len(text) <= limit else text[: limit - 3] + "..."

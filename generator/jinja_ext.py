@@ -9,6 +9,7 @@ from jinja2 import Environment
 from jinja2.ext import Extension
 
 from generator import yamlio
+from generator.escape import FILTERS
 
 
 def to_yaml(value: Any, indent: int = 0) -> str:
@@ -19,8 +20,8 @@ def to_yaml(value: Any, indent: int = 0) -> str:
 
 
 def quote(value: str) -> str:
-    """A double-quoted string literal that is valid JSON, TOML, YAML, Python and TypeScript,
-    for user text placed inside code or config (a name with a quote cannot break out)."""
+    """A double-quoted literal for stackgen's own values (layer data such as environment
+    defaults) in code or config. User text never goes through it: see ``escape.py``."""
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -29,3 +30,4 @@ class StackgenExtension(Extension):
         super().__init__(environment)
         environment.filters["to_yaml"] = to_yaml
         environment.filters["quote"] = quote
+        environment.filters.update(FILTERS)

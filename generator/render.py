@@ -7,18 +7,22 @@ failure (including Ctrl-C) only what this run created is removed.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import __version__, yamlio
+from generator import __version__, signals, yamlio
+from generator import staging as staging_mod
 from generator.catalog import Catalog
 from generator.context import build_context
-from generator.errors import CatalogError, RenderError, TargetExists
+from generator.errors import CatalogError, FilesystemError, RenderError, TargetExists
 from generator.layers import (
     Layer,
     discover_layers,
@@ -30,6 +34,9 @@ from generator.layers import (
 from generator.stack import Stack
 
 ANSWERS_FILE = ".stackgen.yml"
+# Long answers are folded at spaces near this column; a single word longer than the
+# project's yamllint limit (120) stands alone on its line, which yamllint allows.
+ANSWERS_WIDTH = 96
 # Jinja that survived rendering: a template bug (or an unrendered directory name).
 LEFTOVER_JINJA = re.compile(r"\{\{-?\s*cookiecutter|\{%-?\s|\{#\s")
 
@@ -40,15 +47,29 @@ class Result:
     files: tuple[str, ...]  # POSIX paths relative to the project root, sorted
     layers: tuple[str, ...]
     next_step: str | None = None  # the first command to run in the new project
+    notes: tuple[str, ...] = ()  # things the user should know (a stale staging folder removed)
 
 
-def check_target(target: Path) -> None:
-    """Refuse a target that exists and is not an empty directory."""
+def check_target(target: Path) -> Path:
+    """Refuse a target that exists and is not an empty directory; return where to write
+    (a symbolic link to an empty directory is followed, so the project lands in the real
+    directory and staging sits beside it, on the same filesystem)."""
+    if target.is_symlink():
+        if not target.exists():
+            raise FilesystemError(
+                f"DIR: {target} is a symbolic link to {os.readlink(target)}, which does not "
+                "exist; remove the link or choose another directory"
+            )
+        target = target.resolve()
+    existing = next(p for p in (target, *target.parents) if p.exists() or p.is_symlink())
+    if existing != target and not existing.is_dir():
+        raise FilesystemError(f"DIR: cannot write {target}: {existing} is a file, not a directory")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise TargetExists(
             f"DIR: {target} already exists and is not empty; "
             "choose a new directory or empty it first"
         )
+    return target
 
 
 def answers_document(stack: Stack, catalog: Catalog) -> str:
@@ -61,7 +82,7 @@ def answers_document(stack: Stack, catalog: Catalog) -> str:
         "template_version": templates_digest(),
         "answers": stack.answers(catalog),
     }
-    return header + yamlio.dump(body)
+    return header + yamlio.dump(body, width=ANSWERS_WIDTH)
 
 
 def _check_tree(project: Path, copied: list[str]) -> list[str]:
@@ -102,61 +123,130 @@ def plan(stack: Stack, catalog: Catalog) -> tuple[tuple[Layer, ...], dict[str, A
 
 
 def render(stack: Stack, catalog: Catalog, target: Path | str, *, dry_run: bool = False) -> Result:
-    """Render ``stack`` into ``target`` (or only compute the tree when ``dry_run``)."""
+    """Render ``stack`` into ``target`` (or only compute the tree when ``dry_run``).
+
+    Any fault the user can cause or fix (a path, permissions, space) is a FilesystemError; a
+    signal is an ``Interrupted`` saying whether the project was complete by then. Either way
+    nothing this run created is left behind, unless the project was already complete.
+    """
+    target = Path(target).absolute()
+    installed = signals.install()
+    try:
+        with _filesystem_errors(target):
+            return _render(stack, catalog, check_target(target), dry_run=dry_run)
+    finally:
+        if installed:
+            signals.uninstall()
+
+
+def _render(stack: Stack, catalog: Catalog, target: Path, *, dry_run: bool) -> Result:
+    layers, context = plan(stack, catalog)
+    notes: list[str] = []
+    if dry_run:
+        with tempfile.TemporaryDirectory(prefix="stackgen-dry-run-") as tmp:
+            files = _render_tree(stack, catalog, layers, context, Path(tmp))[1]
+        return _result(target, files, layers, context, notes)
+
+    parent = target.parent
+    # The outermost directory this run creates, so a failure removes exactly that.
+    created = next((p for p in reversed(parent.parents) if not p.exists()), None)
+    if created is None and not parent.exists():
+        created = parent
+    staging: Path | None = None
+    committed = False
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        notes.extend(staging_mod.clean_stale(parent))
+        # Staging beside the target keeps the final move a rename on one filesystem.
+        staging = staging_mod.create(parent, target.name)
+        project, files = _render_tree(stack, catalog, layers, context, staging)
+        with signals.deferred():
+            _move_into_place(project, target)
+            committed = True
+            shutil.rmtree(staging, ignore_errors=True)
+        signals.raise_pending(written=True, target=str(target))
+    except BaseException:
+        if not committed:
+            with signals.deferred():
+                if staging is not None:
+                    shutil.rmtree(staging, ignore_errors=True)
+                if created is not None:
+                    shutil.rmtree(created, ignore_errors=True)
+        raise
+    return _result(target, files, layers, context, notes)
+
+
+def _render_tree(
+    stack: Stack,
+    catalog: Catalog,
+    layers: tuple[Layer, ...],
+    context: dict[str, Any],
+    staging: Path,
+) -> tuple[Path, list[str]]:
+    """Render the project under ``staging/out``, check it, and return it with its file list."""
     # Imported here so `stackgen --help` and `stackgen options` never load cookiecutter/Jinja.
     from cookiecutter.exceptions import CookiecutterException, UndefinedVariableInTemplate
     from cookiecutter.generate import generate_files
     from jinja2 import TemplateError
 
-    target = Path(target).absolute()
-    check_target(target)
-    layers, context = plan(stack, catalog)
-
-    parent = target.parent
-    created = None
-    if not dry_run:
-        # The outermost directory this run creates, so a failure removes exactly that.
-        created = next((p for p in reversed(parent.parents) if not p.exists()), None)
-        if created is None and not parent.exists():
-            created = parent
-        parent.mkdir(parents=True, exist_ok=True)
-    # Staging beside the target keeps the final move a rename on one filesystem.
-    staging = Path(
-        tempfile.mkdtemp(prefix=f".{target.name}.stackgen-", dir=None if dry_run else parent)
-    )
+    template = stage_template(layers, context, staging / "template")
     try:
-        template = stage_template(layers, context, staging / "template")
-        out = staging / "out"
-        try:
-            project = Path(
-                generate_files(
-                    repo_dir=template,
-                    context={"cookiecutter": context},
-                    output_dir=out,
-                    accept_hooks=False,
-                )
+        project = Path(
+            generate_files(
+                repo_dir=template,
+                context={"cookiecutter": context},
+                output_dir=staging / "out",
+                accept_hooks=False,
             )
-        except UndefinedVariableInTemplate as exc:  # its str() dumps the whole context
-            raise RenderError(f"rendering failed: {exc.message}: {exc.error.message}") from exc
-        except (CookiecutterException, TemplateError) as exc:
-            raise RenderError(f"rendering failed: {str(exc).splitlines()[0]}") from exc
-        (project / ANSWERS_FILE).write_text(answers_document(stack, catalog), encoding="utf-8")
-        copied = [p for p in _files(project) if _is_copy_only(p, context["_copy_without_render"])]
-        files = _check_tree(project, copied)
-        if not dry_run:
-            _move_into_place(project, target)
-    except BaseException:
-        if created is not None:
-            shutil.rmtree(created, ignore_errors=True)
-        raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        )
+    except UndefinedVariableInTemplate as exc:  # its str() dumps the whole context
+        raise RenderError(f"rendering failed: {exc.message}: {exc.error.message}") from exc
+    except (CookiecutterException, TemplateError) as exc:
+        raise RenderError(f"rendering failed: {str(exc).splitlines()[0]}") from exc
+    (project / ANSWERS_FILE).write_text(answers_document(stack, catalog), encoding="utf-8")
+    copied = [p for p in _files(project) if _is_copy_only(p, context["_copy_without_render"])]
+    return project, _check_tree(project, copied)
+
+
+def _result(
+    target: Path,
+    files: list[str],
+    layers: tuple[Layer, ...],
+    context: dict[str, Any],
+    notes: list[str],
+) -> Result:
     return Result(
         target=target,
         files=tuple(files),
         layers=tuple(la.name for la in layers),
         next_step=context["data"].get("next_step"),
+        notes=tuple(notes),
     )
+
+
+@contextmanager
+def _filesystem_errors(target: Path) -> Iterator[None]:
+    """An OSError while writing becomes one line naming the target and the cause."""
+    try:
+        yield
+    except OSError as exc:
+        cause = exc.strerror or type(exc).__name__
+        where = exc.filename if exc.filename and ".stackgen-" not in str(exc.filename) else None
+        detail = f" ({where})" if where and Path(where) != target else ""
+        hint = _HINTS.get(exc.errno or 0, "")
+        raise FilesystemError(f"DIR: cannot write {target}: {cause}{detail}{hint}") from exc
+
+
+_HINTS = {
+    errno.ENOSPC: "; free some space and run again",
+    errno.EROFS: "; choose a directory on a writable filesystem",
+    errno.EACCES: "; choose a directory you can write to",
+    errno.EPERM: "; choose a directory you can write to",
+    errno.ENAMETOOLONG: "; choose a shorter name",
+    errno.ENOTDIR: "; a part of the path is a file, not a directory",
+    errno.EEXIST: "; a part of the path is a file, not a directory",
+    errno.EDQUOT: "; your disk quota is exhausted",
+}
 
 
 def _files(project: Path) -> list[str]:

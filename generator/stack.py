@@ -10,11 +10,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-
-import yaml
 
 from generator.catalog import Catalog, Choice
 from generator.errors import (
@@ -23,12 +22,15 @@ from generator.errors import (
     InvalidChoice,
     InvalidName,
     MissingValue,
+    shorten,
 )
+from generator.inputs import load_yaml
 
 TEXT_FIELDS = ("name", "description")
 NAME_MAX = 64
 DESCRIPTION_MAX = 200
 SLUG_MAX = 50
+RESERVED_NAMES = Path(__file__).with_name("reserved_names.txt")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 # Jinja's block, variable and comment openers. User text is data, never a template; we
 # refuse these outright (defence in depth: rendering also keeps values literal).
@@ -71,7 +73,9 @@ def check_text(field_name: str, value: Any, *, flag: str, max_len: int) -> str:
         raise InvalidName(f"{flag}: must not be empty")
     if len(value) > max_len:
         raise InvalidName(f"{flag}: at most {max_len} characters (got {len(value)})")
-    if any(unicodedata.category(ch).startswith("C") for ch in value):
+    # C*: controls, format characters, surrogates, unassigned; Zl/Zp: U+2028/U+2029, which
+    # YAML and older JavaScript read as line breaks.
+    if any(unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" for ch in value):
         raise InvalidName(f"{flag}: control characters and line breaks are not allowed")
     for marker in JINJA_MARKERS:
         if marker in value:
@@ -80,6 +84,13 @@ def check_text(field_name: str, value: Any, *, flag: str, max_len: int) -> str:
                 f"{field_name}s)"
             )
     return value
+
+
+@cache
+def reserved_names() -> frozenset[str]:
+    """Package names a generated project depends on (scripts/reserved_names.py writes them)."""
+    text = RESERVED_NAMES.read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 def slugify(name: str) -> str:
@@ -101,6 +112,12 @@ def check_name(value: Any, flag: str = "--name") -> tuple[str, str]:
         )
     if len(slug) > SLUG_MAX:
         raise InvalidName(f"{flag}: package name '{slug}' is longer than {SLUG_MAX} characters")
+    if slug in reserved_names():
+        raise InvalidName(
+            f"{flag}: '{name}' gives the package name '{slug}', which a dependency of the "
+            "generated project already has (uv and npm refuse a project named like its own "
+            f"dependency); choose another name, e.g. '{slug}-service'"
+        )
     assert SLUG_RE.match(slug), slug  # slugify guarantees the shape
     return name, slug
 
@@ -108,14 +125,7 @@ def check_name(value: Any, flag: str = "--name") -> tuple[str, str]:
 def read_answers_file(path: Path | str, catalog: Catalog) -> dict[str, Any]:
     """Load a ``.stackgen.yml`` (or any YAML answers file) into a plain answers mapping."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise AnswersFileError(f"--answers: cannot read {path}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise AnswersFileError(f"--answers: {path} is not valid YAML{where}") from exc
+    data = load_yaml(path, "--answers")
     if isinstance(data, dict) and isinstance(data.get("answers"), dict):
         data = data["answers"]
     if not isinstance(data, dict):
@@ -124,7 +134,7 @@ def read_answers_file(path: Path | str, catalog: Catalog) -> dict[str, Any]:
     unknown = sorted(set(map(str, data)) - known)
     if unknown:
         raise AnswersFileError(
-            f"--answers: {path}: unknown key '{unknown[0]}' "
+            f"--answers: {path}: unknown key '{shorten(unknown[0])}' "
             f"(valid keys: {', '.join(sorted(known))})"
         )
     return dict(data)
@@ -138,13 +148,15 @@ def _as_tuple(choice: Choice, value: Any, source: str) -> tuple[str, ...]:
     for v in values:
         if not isinstance(v, str) or v not in choice.option_ids:
             raise InvalidChoice(
-                f"{source}: {choice.flag} '{v}' is not an option "
+                f"{source}: {choice.flag} '{shorten(str(v))}' is not an option "
                 f"(valid: {', '.join(choice.option_ids)})"
             )
         if v not in out:
             out.append(v)
     if len(out) > 1 and not choice.multiple:
-        raise InvalidChoice(f"{source}: {choice.flag} takes one value, got {', '.join(out)}")
+        raise InvalidChoice(
+            f"{source}: {choice.flag} takes one value, got {shorten(', '.join(out))}"
+        )
     # In the catalog's order (primary store first), however they were given: one stack, one
     # spelling, so answers files and templates that key on the set agree.
     return tuple(o for o in choice.option_ids if o in out)

@@ -12,13 +12,15 @@ class _IndentedDumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
-def dump(value: Any) -> str:
-    # Wide lines: a folded long string reads worse than a long line in config files.
+def dump(value: Any, width: int = 4096) -> str:
+    """Block YAML. Wide lines by default: in config files a folded long string reads worse
+    than a long line; user text (``.stackgen.yml``) is folded at spaces to stay in the
+    generated project's yamllint line limit."""
     return yaml.dump(
         value,
         Dumper=_IndentedDumper,
         sort_keys=False,
         default_flow_style=False,
-        width=4096,
+        width=width,
         allow_unicode=True,
     )

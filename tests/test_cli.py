@@ -205,7 +205,10 @@ def test_malformed_answers_file_is_one_line(tmp_path) -> None:
     (tmp_path / "a.yml").write_text("answers:\n  language: [python\n")
     code, _, err = run(["new", "--answers", "a.yml", "out"], tmp_path)
     assert code == 2
-    assert err.strip() == "stackgen: error: --answers: a.yml is not valid YAML (line 3)"
+    assert err.strip() == (
+        "stackgen: error: --answers: a.yml is not valid YAML (line 3): "
+        "expected ',' or ']', but got '<stream end>'"
+    )
 
 
 def test_existing_target_is_refused(tmp_path) -> None:

@@ -53,7 +53,7 @@ def test_an_invalid_answer_is_asked_again(tmp_path) -> None:
     child.expect_exact("Error: 'cobol' is not")
     child.expect_exact("Programming language [python]: ")
     child.sendcontrol("c")
-    child.expect("Aborted; nothing was written.")
+    child.expect(r"Interrupted \(SIGINT\); nothing was written\.")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130

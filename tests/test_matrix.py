@@ -3,15 +3,22 @@ own install, lint, type-check and tests against this machine's servers, and its 
 CI config through offline validators. Slow; parallel with pytest-xdist."""
 
 import os
+from dataclasses import replace
 
 import pytest
 
 from generator.catalog import default_catalog
 from generator.matrix import describe, pairwise
 from tests.harness import PASSED, check_stack, missing_services
+from tests.hostile import HOSTILE
 
 CATALOG = default_catalog()
-CI_STACKS = pairwise(CATALOG)
+# Each stack carries one of the hostile names and descriptions (the exploit among them), so
+# the generated projects' own lint, type-check and tests show the text stays data.
+CI_STACKS = [
+    replace(stack, name=HOSTILE[i % len(HOSTILE)][0], description=HOSTILE[i % len(HOSTILE)][1])
+    for i, stack in enumerate(pairwise(CATALOG))
+]
 
 
 def _id(stack) -> str:
@@ -37,6 +44,7 @@ def test_generated_project_passes_every_check(stack, tmp_path) -> None:
         f"[{s.name}] {s.status}: {s.detail}" for s in outcome.steps if s.status != PASSED
     )
     assert [s.name for s in outcome.steps if s.status != PASSED] == [], report
+    assert not list(tmp_path.rglob("PWNED")), "the project name ran as code"
     # (minus the note on a stand-in server: "tests (on nx-27017 (MongoDB-compatible))")
     names = [s.name.split(" (on ")[0] for s in outcome.steps]
     # The checks really ran: the project's own four steps and each kind of validator.

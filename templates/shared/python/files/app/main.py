@@ -10,6 +10,7 @@ from app.api.routes import include_routers
 from app.core.config import Settings, get_settings
 from app.core.logging import configure_logging, log_requests
 from app.core.problems import install_problem_handlers
+from app.core.project import project
 from app.core.resources import close_resources, open_resources, start_resources
 {%- if grpc %}
 from app.rpc.server import serve_grpc
@@ -36,7 +37,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 {%- endif %}
         await close_resources(resources)
 
-    app = FastAPI(title=settings.app_name, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title=settings.app_name,
+        description=project()["description"],
+        version="0.1.0",
+        lifespan=lifespan,
+    )
     app.state.settings = settings
     app.state.resources = resources
     install_problem_handlers(app)

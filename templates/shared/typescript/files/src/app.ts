@@ -66,8 +66,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     openapi: {
       openapi: "3.1.0",
       info: {
-        title: {{ cookiecutter.project_name | quote }},
-        description: {{ cookiecutter.description | quote }},
+        title: {{ cookiecutter.project_name | ts_str }},
+        description: {{ cookiecutter.description | ts_str }},
         version: "0.1.0",
       },
     },

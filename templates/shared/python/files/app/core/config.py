@@ -3,11 +3,13 @@
 from functools import lru_cache
 from typing import Literal, Self
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 {%- if cookiecutter.data.python_settings.values() | selectattr("password_field", "defined") | list %}
 from sqlalchemy.engine import make_url
 {%- endif %}
+
+from app.core.project import project
 
 # Values fine on a laptop and in tests, refused in production so it cannot start on them.
 DEVELOPMENT_ONLY_DEFAULTS: dict[str, str] = {
@@ -20,7 +22,7 @@ DEVELOPMENT_ONLY_DEFAULTS: dict[str, str] = {
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    app_name: str = {{ cookiecutter.project_name | quote }}
+    app_name: str = Field(default_factory=lambda: project()["name"])
     environment: Literal["development", "test", "production"] = "development"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 {%- for name, field in cookiecutter.data.python_settings.items() %}
