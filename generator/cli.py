@@ -131,15 +131,14 @@ def new(
         sources={"answers": f"--answers {answers_file}", "preset": f"--preset {preset}"},
     )
     target = directory if directory is not None else Path(stack.slug)
-    result = render(stack, CATALOG, target, dry_run=dry_run)
+    result = render(stack, CATALOG, target, dry_run=dry_run, hold_signals_after=True)
     for note in result.notes:
         click.echo(f"stackgen: note: {note}", err=True)
     if dry_run:
         click.echo(tree(result.files, target.name))
         click.echo(f"\n{len(result.files)} files would be written (dry run: nothing written).")
         return
-    # The project is in place: from now on a signal is only reported, after this summary.
-    signals.hold()
+    # The project is in place and signals are held (render): one is reported after the summary.
     click.echo(
         f"Created {stack.name} in {target} ({len(result.files)} files): "
         + ", ".join(f"{c.id}={'+'.join(stack.all(c.id))}" for c in CATALOG.choices)
@@ -184,6 +183,14 @@ def format_catalog(catalog: Catalog) -> str:
     return "\n".join(lines)
 
 
+def interruption_message(exc: Interrupted) -> str:
+    """What a signal left on disk, in one line."""
+    name = signal.Signals(exc.signum).name
+    if exc.written:
+        return f"\nInterrupted ({name}) after {exc.target} was complete; it is kept."
+    return f"\nInterrupted ({name}); nothing was written."
+
+
 def main(argv: list[str] | None = None, *, final: bool = False) -> None:
     """Entry point: the one place errors become a message and an exit status. ``final``: the
     process ends with this call (the console script), so signals stay ignored after it."""
@@ -208,13 +215,7 @@ def main(argv: list[str] | None = None, *, final: bool = False) -> None:
         sys.exit(130)
     except Interrupted as exc:
         signals.hold()
-        name = signal.Signals(exc.signum).name
-        if exc.written:
-            click.echo(
-                f"\nInterrupted ({name}) after {exc.target} was complete; it is kept.", err=True
-            )
-        else:
-            click.echo(f"\nInterrupted ({name}); nothing was written.", err=True)
+        click.echo(interruption_message(exc), err=True)
         sys.exit(128 + exc.signum)
     except StackgenError as exc:
         signals.hold()

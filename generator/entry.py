@@ -21,6 +21,7 @@ def main() -> None:
         print("\nInterrupted (SIGINT); nothing was written.", file=sys.stderr)
         sys.exit(130)
     except Interrupted as exc:  # a signal in the instant the CLI was reporting another
-        state = f"{exc.target} is complete and kept" if exc.written else "nothing was written"
-        print(f"\nInterrupted; {state}.", file=sys.stderr)
+        from generator.cli import interruption_message
+
+        print(interruption_message(exc), file=sys.stderr)
         sys.exit(128 + exc.signum)

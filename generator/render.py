@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from generator import __version__, signals, yamlio
 from generator import staging as staging_mod
 from generator.catalog import Catalog
@@ -31,12 +33,11 @@ from generator.layers import (
     templates_digest,
     templates_root,
 )
-from generator.stack import Stack
+from generator.stack import TEXT_FIELDS, Stack
 
 ANSWERS_FILE = ".stackgen.yml"
-# Long answers are folded at spaces near this column; a single word longer than the
-# project's yamllint limit (120) stands alone on its line, which yamllint allows.
-ANSWERS_WIDTH = 96
+# The generated project's yamllint line limit.
+ANSWERS_WIDTH = 120
 # Jinja that survived rendering: a template bug (or an unrendered directory name).
 LEFTOVER_JINJA = re.compile(r"\{\{-?\s*cookiecutter|\{%-?\s|\{#\s")
 
@@ -80,9 +81,20 @@ def answers_document(stack: Stack, catalog: Catalog) -> str:
     body = {
         "stackgen_version": __version__,
         "template_version": templates_digest(),
-        "answers": stack.answers(catalog),
+        "answers": {
+            key: f"@{key}@" if key in TEXT_FIELDS else value
+            for key, value in stack.answers(catalog).items()
+        },
     }
-    return header + yamlio.dump(body, width=ANSWERS_WIDTH)
+    text = yamlio.dump(body)
+    # User text is written as a quoted scalar that wraps within the project's yamllint limit.
+    for key in TEXT_FIELDS:
+        prefix = f"  {key}: "
+        value = yamlio.quoted(getattr(stack, key), len(prefix), 4, ANSWERS_WIDTH)
+        text = text.replace(f"{prefix}'@{key}@'\n", f"{prefix}{value}\n", 1)
+    if yaml.safe_load(text)["answers"] != stack.answers(catalog):
+        raise RenderError("the answers file does not read back as written (a bug in stackgen)")
+    return header + text
 
 
 def _check_tree(project: Path, copied: list[str]) -> list[str]:
@@ -122,24 +134,35 @@ def plan(stack: Stack, catalog: Catalog) -> tuple[tuple[Layer, ...], dict[str, A
     return layers, build_context(stack, catalog, layers)
 
 
-def render(stack: Stack, catalog: Catalog, target: Path | str, *, dry_run: bool = False) -> Result:
+def render(
+    stack: Stack,
+    catalog: Catalog,
+    target: Path | str,
+    *,
+    dry_run: bool = False,
+    hold_signals_after: bool = False,
+) -> Result:
     """Render ``stack`` into ``target`` (or only compute the tree when ``dry_run``).
 
     Any fault the user can cause or fix (a path, permissions, space) is a FilesystemError; a
     signal is an ``Interrupted`` saying whether the project was complete by then. Either way
     nothing this run created is left behind, unless the project was already complete.
+    ``hold_signals_after``: once the project is in place, keep deferring signals (the CLI
+    then reports one after its summary, never as "nothing was written").
     """
     target = Path(target).absolute()
     installed = signals.install()
     try:
         with _filesystem_errors(target):
-            return _render(stack, catalog, check_target(target), dry_run=dry_run)
+            return _render(
+                stack, catalog, check_target(target), dry_run=dry_run, hold=hold_signals_after
+            )
     finally:
         if installed:
             signals.uninstall()
 
 
-def _render(stack: Stack, catalog: Catalog, target: Path, *, dry_run: bool) -> Result:
+def _render(stack: Stack, catalog: Catalog, target: Path, *, dry_run: bool, hold: bool) -> Result:
     layers, context = plan(stack, catalog)
     notes: list[str] = []
     if dry_run:
@@ -164,6 +187,8 @@ def _render(stack: Stack, catalog: Catalog, target: Path, *, dry_run: bool) -> R
             _move_into_place(project, target)
             committed = True
             shutil.rmtree(staging, ignore_errors=True)
+            if hold:
+                signals.hold()
         signals.raise_pending(written=True, target=str(target))
     except BaseException:
         if not committed:

@@ -443,7 +443,7 @@ def _serve_and_fuzz(
         if not ready:
             detail = f"{' '.join(argv)}: /readyz never answered 200\n{_tail(log.read_text())}"
             return [Step("serve", FAILED, detail, seconds), Step("fuzz", NOT_RUN, "not run")]
-        steps = [Step("serve", PASSED, "", seconds)]
+        steps = [Step("serve", PASSED, "", seconds), _limits(base, fuzz_path)]
         fuzz = [
             str(BIN / "schemathesis"), "run", f"{base}{fuzz_path}",
             "--checks", checks, "--max-examples", FUZZ_EXAMPLES,
@@ -460,6 +460,54 @@ def _serve_and_fuzz(
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+LIMIT = 1_048_576  # the generated services' default MAX_BODY_BYTES
+SECURITY_HEADERS = ("x-content-type-options", "content-security-policy", "referrer-policy")
+
+
+def _request(url: str, data: bytes | None = None, media: str = "") -> tuple[int, Any, bytes]:
+    """(status, headers, body) of one request, 4xx and 5xx included."""
+    import urllib.error
+
+    headers = {"content-type": media} if media else {}
+    request = urllib.request.Request(url, data=data, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def _limits(base: str, fuzz_path: str) -> Step:
+    """The running app as a client sees it: security headers and no server banner on every
+    answer, and a body over the limit refused with 413 by the first route that takes one."""
+    import json
+
+    start = time.monotonic()
+    problems: list[str] = []
+    _, headers, _ = _request(f"{base}/healthz")
+    missing = [h for h in SECURITY_HEADERS if h not in headers]
+    if missing or "server" in headers:
+        problems.append(f"/healthz: missing headers {missing}, server: {headers.get('server')}")
+    target, media = fuzz_path, "application/json"  # GraphQL: its endpoint
+    if fuzz_path.endswith(".json"):
+        paths = json.loads(_request(f"{base}{fuzz_path}")[2]).get("paths", {})
+        posts = [path for path, operations in paths.items() if "post" in operations]
+        target = posts[0] if posts else ""
+        if target:
+            content = paths[target]["post"].get("requestBody", {}).get("content", {})
+            media = next(iter(content), media)
+    if target:
+        status = _request(f"{base}{target}", b" " * (LIMIT + 1), media)[0]
+        if status != 413:
+            problems.append(f"POST {target} with {LIMIT + 1} bytes: {status}, not 413")
+    detail = "; ".join(problems) or (
+        f"headers; POST {target} over the limit: 413"
+        if target
+        else "headers; no route takes a body"
+    )
+    return Step("limits", FAILED if problems else PASSED, detail, time.monotonic() - start)
 
 
 def _wait_ready(url: str, server: subprocess.Popen[bytes]) -> bool:
@@ -495,6 +543,17 @@ def _validators(project: Path) -> Iterable[tuple[str, list[str]]]:
         yield (
             f"workflow schema {wf.relative_to(project)}",
             [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(wf)],
+        )
+    dependabot = project / ".github" / "dependabot.yml"
+    if dependabot.exists():
+        yield (
+            "dependabot schema",
+            [
+                str(BIN / "check-jsonschema"),
+                "--builtin-schema",
+                "vendor.dependabot",
+                str(dependabot),
+            ],
         )
     for compose in [p for p in _yaml_files(project) if p.name.startswith("compose")]:
         yield (

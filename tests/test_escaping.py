@@ -10,9 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from generator import yamlio
 from generator.escape import FILTERS, USER_TEXT_FILTERS, USER_VARIABLES, md_text, ts_str
 from generator.layers import templates_root
 from tests.hostile import EXPLOIT, HOSTILE, REFUSED
@@ -209,3 +211,11 @@ def test_any_text_is_data_or_refused_in_one_line(tmp_path_factory, name, descrip
     assert (code, err) == (0, "")
     assert os.listdir(tmp) == ["out"]
     check_user_text(tmp / "out", name.strip(), description.strip())
+
+
+@settings(max_examples=300, deadline=None, derandomize=os.environ.get("CI") == "true")
+@given(value=st.text(max_size=300), column=st.integers(3, 30))
+def test_answers_file_scalars_read_back_and_fit_the_width(value, column) -> None:
+    text = "k" * (column - 2) + ": " + yamlio.quoted(value, column, 4, 60)
+    assert yaml.safe_load(text) == {"k" * (column - 2): value}
+    assert max(len(line) for line in text.splitlines()) <= 60

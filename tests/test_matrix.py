@@ -51,6 +51,8 @@ def test_generated_project_passes_every_check(stack, tmp_path) -> None:
     assert {"install", "lint", "types", "tests", "yamllint"} <= set(names)
     assert any(n.startswith("hadolint") for n in names)
     assert any(n.startswith("workflow schema") for n in names)
+    assert "dependabot schema" in names
+    assert "limits" in names  # the served app's headers and body limit, seen as a client
     assert any(n.startswith("compose schema") for n in names)
     assert "checkov" in names
     if stack["infrastructure"] == "kubernetes":

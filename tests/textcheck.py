@@ -96,7 +96,8 @@ def check_user_text(project: Path, name: str, description: str) -> None:
         assert ts_literal(app, "title") == name
         assert ts_literal(app, "description") == description
     assert parse_data_files(project) > 5
-    assert yamllint_problems(project) == []
+    problems = yamllint_problems(project)
+    assert problems == [], problems
 
 
 def yamllint_problems(project: Path) -> list[str]:

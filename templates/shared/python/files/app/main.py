@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from app.api.routes import include_routers
 from app.core.config import Settings, get_settings
+from app.core.http import BodyLimit, SecurityHeaders
 from app.core.logging import configure_logging, log_requests
 from app.core.problems import install_problem_handlers
 from app.core.project import project
@@ -37,15 +38,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 {%- endif %}
         await close_resources(resources)
 
+    docs = settings.docs_enabled
     app = FastAPI(
         title=settings.app_name,
         description=project()["description"],
         version="0.1.0",
         lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
     app.state.settings = settings
     app.state.resources = resources
     install_problem_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, page_paths=("/docs", "/redoc"))
     app.middleware("http")(log_requests)
     include_routers(app)
     return app

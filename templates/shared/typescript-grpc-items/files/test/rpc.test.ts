@@ -3,11 +3,21 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
 import {
+  create as createMessage,
+  createFileRegistry,
+  fromBinary,
+  toBinary,
+  toJson,
+} from "@bufbuild/protobuf";
+import { FileDescriptorProtoSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
+import {
+  Client,
   credentials,
   loadPackageDefinition,
   makeGenericClientConstructor,
   status,
-  type Client,
+  type ClientDuplexStream,
+  type ServiceClientConstructor,
   type ServiceError,
 } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
@@ -23,7 +33,6 @@ import {
   type ListItemsResponse,
   type UpdateItemRequest,
 } from "../src/gen/items/v1/items.js";
-import { protoRoot } from "../src/routes/items.js";
 import { pageToken, toStatus } from "../src/rpc/items.js";
 import { startApp, testConfig } from "./helpers.js";
 import { emptyItems } from "./store.js";
@@ -238,7 +247,18 @@ describe("a failure of the server", () => {
   });
 });
 
-describe("health and reflection", () => {
+describe("the gRPC server", () => {
+  it("does not start on a port another server holds", async () => {
+    const second = await startApp(testConfig({ grpcPort: app.grpcPort }));
+    try {
+      await expect(second.ready()).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe("health", () => {
   it("reports SERVING for the server and the item service", async () => {
     const Health = makeGenericClientConstructor(healthService, "Health");
     const health = new Health(address, credentials.createInsecure()) as unknown as Client & {
@@ -259,37 +279,108 @@ describe("health and reflection", () => {
     expect(await codeOf(check("nope"))).toBe(status.NOT_FOUND);
     health.close();
   });
+});
 
-  it("lists the services through reflection", async () => {
-    const require = createRequire(import.meta.url);
-    const root = join(dirname(require.resolve("@grpc/reflection/package.json")), "build", "proto");
-    const definition = loadSync(join(root, "grpc/reflection/v1alpha/reflection.proto"), {
-      includeDirs: [root],
-    });
-    const reflection = loadPackageDefinition(definition) as unknown as {
-      grpc: { reflection: { v1alpha: { ServerReflection: new (...args: unknown[]) => Client } } };
-    };
-    const Reflection = reflection.grpc.reflection.v1alpha.ServerReflection;
-    const reflector = new Reflection(address, credentials.createInsecure()) as Client & {
-      serverReflectionInfo: () => NodeJS.ReadWriteStream;
-    };
-    const names = await new Promise<string[]>((resolve, reject) => {
+type Version = "v1" | "v1alpha";
+
+/** What a reflection request is answered with (the fields these tests read). */
+interface ReflectionAnswer {
+  listServicesResponse?: { service: { name: string }[] };
+  fileDescriptorResponse?: { fileDescriptorProto: Buffer[] };
+  errorResponse?: { errorCode: number; errorMessage: string };
+}
+
+/** One request to the server's reflection service at `version`, through a client made from the
+ * reflection protos @grpc/reflection ships (both versions). */
+async function reflect(version: Version, request: object): Promise<ReflectionAnswer> {
+  const require = createRequire(import.meta.url);
+  const root = join(dirname(require.resolve("@grpc/reflection/package.json")), "build", "proto");
+  const file = join(root, "grpc", "reflection", version, "reflection.proto");
+  const loaded = loadPackageDefinition(loadSync(file, { includeDirs: [root] })) as unknown as {
+    grpc: { reflection: Record<Version, { ServerReflection: ServiceClientConstructor }> };
+  };
+  const Reflection = loaded.grpc.reflection[version].ServerReflection;
+  const reflector = new Reflection(address, credentials.createInsecure()) as unknown as Client & {
+    serverReflectionInfo: () => ClientDuplexStream<object, ReflectionAnswer>;
+  };
+  try {
+    return await new Promise<ReflectionAnswer>((resolve, reject) => {
       const exchange = reflector.serverReflectionInfo();
-      exchange.on("data", (answer: { listServicesResponse: { service: { name: string }[] } }) => {
-        resolve(answer.listServicesResponse.service.map((service) => service.name));
+      exchange.on("data", (answer: ReflectionAnswer) => {
+        resolve(answer);
         exchange.end();
       });
       exchange.on("error", reject);
-      exchange.write({ listServices: "" } as never);
+      exchange.write(request);
     });
+  } finally {
+    reflector.close();
+  }
+}
+
+/** What a client with no copy of the .proto does (grpcurl, Postman): it asks reflection for
+ * the file declaring the service, then for each file that one imports, by name, and builds the
+ * descriptors from those files alone (createFileRegistry refuses an import it cannot resolve
+ * or a type no imported file declares). */
+async function descriptorsFromReflection(version: Version) {
+  const files = new Map<string, FileDescriptorProto>();
+  const keep = (answer: ReflectionAnswer) => {
+    for (const bytes of answer.fileDescriptorResponse?.fileDescriptorProto ?? []) {
+      const file = fromBinary(FileDescriptorProtoSchema, bytes);
+      files.set(file.name, file);
+    }
+  };
+  keep(await reflect(version, { fileContainingSymbol: "items.v1.ItemService" }));
+  const [served] = files.values();
+  if (served === undefined) throw new Error("reflection sent no file for items.v1.ItemService");
+  for (const name of served.dependency) {
+    keep(await reflect(version, { fileByFilename: name }));
+  }
+  return { file: served, registry: createFileRegistry(served, (name) => files.get(name)) };
+}
+
+describe.each<Version>(["v1", "v1alpha"])("reflection (grpc.reflection.%s)", (version) => {
+  it("lists the services", async () => {
+    const answer = await reflect(version, { listServices: "" });
+    const names = answer.listServicesResponse?.service.map((service) => service.name);
     expect(names).toEqual(
       expect.arrayContaining(["items.v1.ItemService", "grpc.health.v1.Health"]),
     );
-    reflector.close();
   });
 
-  it("finds proto/ from the source and refuses a place without one", () => {
-    expect(protoRoot()).toMatch(/proto$/);
-    expect(() => protoRoot("/nowhere/at/all.js")).toThrow(/no proto\//);
+  it("serves the real files, with their imports", async () => {
+    const { file, registry } = await descriptorsFromReflection(version);
+    expect(file.name).toBe("items/v1/items.proto");
+    expect(file.dependency).toEqual([
+      "google/protobuf/empty.proto",
+      "google/protobuf/timestamp.proto",
+    ]);
+    const item = registry.getMessage("items.v1.Item");
+    expect(item?.field.createTime?.message?.typeName).toBe("google.protobuf.Timestamp");
+    const missing = await reflect(version, { fileByFilename: "items_v1.proto" });
+    expect(missing.errorResponse?.errorCode).toBe(status.NOT_FOUND);
+  });
+
+  it("is enough to call the service", async () => {
+    const { registry } = await descriptorsFromReflection(version);
+    const method = registry
+      .getService("items.v1.ItemService")
+      ?.methods.find((candidate) => candidate.name === "CreateItem");
+    if (method === undefined) throw new Error("no CreateItem in the reflected service");
+    const caller = new Client(address, credentials.createInsecure());
+    const item = await call<unknown>((done) =>
+      caller.makeUnaryRequest(
+        `/items.v1.ItemService/${method.name}`,
+        (request: Parameters<typeof toBinary>[1]) => Buffer.from(toBinary(method.input, request)),
+        (bytes: Buffer) => toJson(method.output, fromBinary(method.output, bytes), { registry }),
+        createMessage(method.input, { name: `Reflected ${version}` }),
+        done,
+      ),
+    );
+    caller.close();
+    expect(item).toMatchObject({
+      name: `Reflected ${version}`,
+      createTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
+    });
   });
 });

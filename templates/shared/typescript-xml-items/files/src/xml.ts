@@ -19,7 +19,6 @@ import type { ItemPage, ItemRead } from "./schemas/items.js";
 
 export const XML = "application/xml";
 export const XML_TYPES = ["application/xml", "text/xml"];
-const ACCEPTED = new Set([...XML_TYPES, "application/*", "text/*", "*/*"]);
 const XSI = "http://www.w3.org/2001/XMLSchema-instance";
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 // Anything outside XML 1.0's Char production (C0 controls but tab, CR and LF, and the like).
@@ -42,12 +41,41 @@ export function schemaFile(from: string = fileURLToPath(import.meta.url)): strin
   }
 }
 
+/**
+ * The q an Accept header gives `mediaType`: that of the most specific range matching it (RFC
+ * 9110, 12.5.1), so "application/xml;q=0" refuses XML even beside a wildcard with a higher q.
+ * 0 if no range matches; a range whose q is not a number from 0 to 1 is ignored.
+ */
+export function quality(accept: string, mediaType: string): number {
+  const specificity = new Map([
+    [mediaType, 2],
+    [`${mediaType.split("/")[0] ?? ""}/*`, 1],
+    ["*/*", 0],
+  ]);
+  let best = -1;
+  let found = 0;
+  for (const entry of accept.split(",")) {
+    const [range = "", ...params] = entry.split(";").map((part) => part.trim());
+    const rank = specificity.get(range.toLowerCase());
+    if (rank === undefined || rank < best) continue;
+    let q = 1;
+    for (const param of params) {
+      const [name = "", value = ""] = param.split("=").map((part) => part.trim());
+      if (name.toLowerCase() === "q") {
+        q = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(value) ? Number(value) : -1;
+      }
+    }
+    if (q < 0) continue;
+    found = rank > best ? q : Math.max(found, q);
+    best = rank;
+  }
+  return found;
+}
+
 /** A 406 unless the Accept header (if any) takes XML. */
 export function notAcceptable(accept: string | undefined): NotAcceptableError | undefined {
-  if (accept === undefined) return undefined;
-  for (const entry of accept.split(",")) {
-    const [mediaType = "", ...params] = entry.split(";").map((part) => part.trim());
-    if (ACCEPTED.has(mediaType.toLowerCase()) && !params.includes("q=0")) return undefined;
+  if (accept === undefined || quality(accept, XML) > 0) {
+    return undefined;
   }
   return new NotAcceptableError(`This API answers in ${XML}; the Accept header allows none of it.`);
 }

@@ -149,9 +149,23 @@ describe("/items in XML", () => {
     const json = await app.inject({ method: "POST", url: "/items", payload: { name: "Lamp" } });
     problem(json, 415);
     problem(await app.inject({ url: "/items", headers: { accept: "application/json" } }), 406);
-    expect((await app.inject({ url: "/items", headers: { accept: "text/*" } })).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await app.inject({ url: "/items", headers: { accept: "application/*" } })).statusCode,
+    ).toBe(200);
+    // Answers are application/xml: a client taking only text/* (text/xml) would not read them.
+    problem(await app.inject({ url: "/items", headers: { accept: "text/*" } }), 406);
+  });
+
+  it.each([
+    ["application/xml;q=0, */*;q=0.1", 406],
+    ["*/*;q=0.1", 200],
+    ["application/xml;q=0.5, application/json", 200],
+    ["text/*;q=0, application/*;q=0.0", 406],
+    ["application/json, */*;q=0", 406],
+    ["APPLICATION/XML; Q=0.001", 200],
+    ["application/xml;q=2", 406],
+  ])("negotiates Accept: %s by quality (%i)", async (accept, status) => {
+    expect((await app.inject({ url: "/items", headers: { accept } })).statusCode).toBe(status);
   });
 
   it("answers XML that is not well-formed with 400", async () => {

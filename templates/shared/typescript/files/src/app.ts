@@ -21,6 +21,14 @@ import { createItemService } from "{{ cookiecutter.data.typescript_item_service_
 import { {{ plugin.factory }} } from "{{ plugin.module }}";
 {%- endfor %}
 
+/** API answers are data, never pages: nothing in them may load, frame or be sniffed. */
+export const SECURITY_HEADERS = {
+  "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+  "Referrer-Policy": "no-referrer",
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+} as const;
+
 declare module "fastify" {
   interface FastifyInstance {
     resources: Resources;
@@ -30,6 +38,7 @@ declare module "fastify" {
 export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
+    bodyLimit: config.maxBodyBytes,
   }).withTypeProvider<TypeBoxTypeProvider>();
 {%- if cookiecutter.selections.api[0] in ["rest", "jsonapi", "xml"] %}
   // Query strings, path parameters and headers arrive as text, so their values are coerced to
@@ -61,6 +70,16 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
 
   registerProblemHandlers(app);
+  app.addHook("onSend", async (request, reply, payload) => {
+    // The docs UI is a page that loads its scripts from a CDN: no content security policy.
+    const page = request.url.startsWith("/docs");
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+      if (!(page && name === "Content-Security-Policy")) {
+        reply.header(name, value);
+      }
+    }
+    return payload;
+  });
   const served = collectServedMethods(app);
   await app.register(swagger, {
     openapi: {
@@ -72,8 +91,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
-  app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
+  if (config.apiDocs) {
+    await app.register(swaggerUi, { routePrefix: "/docs" });
+    app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
+  }
 
   await app.register(healthRoutes(Object.values(resources)));
   await app.register(itemRoutes(createItemService(resources){% if "grpc" in cookiecutter.selections.api %}, config{% endif %}));

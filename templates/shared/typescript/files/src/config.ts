@@ -23,6 +23,8 @@ export type Config = {
   logLevel: string;
   host: string;
   port: number;
+  /** The docs UI and OpenAPI document: on outside production, in production only if API_DOCS=true. */
+  apiDocs: boolean;
 {%- for key, option in cookiecutter.data.typescript_options.items() %}
   {{ key }}: {{ "number" if option.get("integer") or option.get("port") else "string" }};
 {%- endfor %}
@@ -59,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL?.toLowerCase() ?? "info",
     host: env.HOST ?? "0.0.0.0",
     port,
+    apiDocs: flag("API_DOCS", env.API_DOCS, environment !== "production"),
 {%- for key, option in cookiecutter.data.typescript_options.items() %}
 {%- if option.get("integer") %}
     {{ key }}: positiveInteger({{ option.env | quote }}, env.{{ option.env }} ?? {{ option.default | quote }}),
@@ -70,6 +73,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 {%- endfor %}
     ...stores,
   };
+}
+
+function flag(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === "") {
+    return fallback;
+  }
+  if (value !== "true" && value !== "false") {
+    throw new ConfigError(`${name} must be true or false, not "${value}"`);
+  }
+  return value === "true";
 }
 {%- if cookiecutter.data.typescript_options.values() | selectattr("integer", "defined") | list %}
 

@@ -236,7 +236,8 @@ export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
 {%- if bare %}
     // The API answers its own errors (GraphQL's `errors`, gRPC's status codes); the HTTP routes
-    // take no input, so what reaches this handler is a failure of the server itself.
+    // take no input, so what reaches this handler is Fastify refusing a request (a body over
+    // the limit: 413) or a failure of the server itself.
 {%- else %}
     if (error instanceof AppError) {
       return send(reply, request, { status: error.status, detail: error.message });
@@ -263,10 +264,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       return send(reply, request, { status: 422, detail: "The request is invalid.", errors });
 {%- endif %}
     }
+{%- endif %}
     if (error.statusCode !== undefined && error.statusCode < 500) {
       return send(reply, request, { status: error.statusCode, detail: error.message });
     }
-{%- endif %}
     request.log.error({ err: error }, "unhandled error");
     return send(reply, request, { status: 500, detail: "An unexpected error occurred." });
   });

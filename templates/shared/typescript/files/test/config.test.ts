@@ -35,6 +35,22 @@ describe("loadConfig", () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it.each([
+    [{}, true],
+    [{ API_DOCS: "" }, true],
+    [{ ENVIRONMENT: "production", ...production }, false],
+    [{ ENVIRONMENT: "production", API_DOCS: "true", ...production }, true],
+    [{ API_DOCS: "false" }, false],
+  ])("serves the API docs for %o: %s", (env, apiDocs) => {
+    expect(loadConfig(env).apiDocs).toBe(apiDocs);
+  });
+
+  it("refuses an API_DOCS that is not true or false", () => {
+    expect(() => loadConfig({ API_DOCS: "yes" })).toThrow(
+      'API_DOCS must be true or false, not "yes"',
+    );
+  });
+
   it.each(required)("refuses production without %s", (name) => {
     const env = Object.fromEntries(
       Object.entries({ ...production, ENVIRONMENT: "production" }).filter(([key]) => key !== name),

@@ -46,15 +46,29 @@ async def _answer(context: Context, call: Awaitable[T]) -> T:
         await context.abort(status, exc.detail)
 
 
+def problems(exc: ValidationError) -> str:
+    """``field: rule`` for each field that is not valid, in the request's own field names.
+
+    The request models are flat, so a field is the first part of an error's location (a rule
+    of the whole request has none). The parts after it name pydantic's internals: a field of a
+    union type (the update's optional name) fails once per member, under the member's tag
+    (``name.constrained-str``, ``name.none``). The member that is only null says nothing to a
+    client that sent a value, so it is left out, and each field is named once.
+    """
+    rules: dict[str, str] = {}
+    for error in exc.errors():
+        location = error["loc"]
+        if len(location) > 1 and error["type"] == "none_required":
+            continue
+        rules.setdefault(str(next(iter(location), "request")), error["msg"])
+    return "; ".join(f"{field}: {rule}" for field, rule in rules.items())
+
+
 async def _validated(context: Context, model: type[M], fields: dict[str, Any]) -> M:
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
-            for error in exc.errors()
-        )
-        return await _invalid(context, problems)
+        return await _invalid(context, problems(exc))
 
 
 def to_message(item: ItemRead) -> items_pb2.Item:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import grpc
 import pytest
+from google.protobuf import descriptor_pool, message_factory
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
+    ProtoReflectionDescriptorDatabase,
+)
 
 from app.core.config import Settings
 from app.main import create_app
@@ -22,18 +26,22 @@ if TYPE_CHECKING:  # the asyncio stub's type exists in the generated .pyi only
 
 
 @pytest.fixture
-async def channel(settings: Settings, database: object) -> AsyncIterator[grpc.aio.Channel]:
-    """The app started as a server does (gRPC on a free port), a channel to it; the items the
+async def address(settings: Settings, database: object) -> AsyncIterator[str]:
+    """The app started as a server does (gRPC on a free port), and its address; the items the
     test made through gRPC are deleted afterwards (they were committed for real)."""
     app = create_app(settings)
     async with app_client(app):
-        address = f"127.0.0.1:{app.state.grpc_port}"
-        async with grpc.aio.insecure_channel(address) as channel:
-            yield channel
+        yield f"127.0.0.1:{app.state.grpc_port}"
         async with item_use_cases(app.state.resources)() as items:
             page, _ = await items.list(limit=100, offset=0)
             for item in page:
                 await items.delete(item.id)
+
+
+@pytest.fixture
+async def channel(address: str) -> AsyncIterator[grpc.aio.Channel]:
+    async with grpc.aio.insecure_channel(address) as channel:
+        yield channel
 
 
 @pytest.fixture
@@ -87,6 +95,36 @@ async def test_invalid_fields_are_invalid_argument(
         await create(stub, name, description)
     assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert (raised.value.details() or "").startswith(f"{field}:")
+
+
+@pytest.mark.parametrize(
+    ("change", "details"),
+    [
+        (items_pb2.UpdateItemRequest(name=""), "name: String should have at least 1 character"),
+        (items_pb2.UpdateItemRequest(name="  "), "name: String should have at least 1 character"),
+        (
+            items_pb2.UpdateItemRequest(name="x" * 101),
+            "name: String should have at most 100 characters",
+        ),
+        (
+            items_pb2.UpdateItemRequest(description="d" * 1001),
+            "description: String should have at most 1000 characters",
+        ),
+    ],
+    ids=["empty name", "blank name", "long name", "long description"],
+)
+async def test_invalid_changes_name_the_field_and_the_rule(
+    stub: Stub, change: items_pb2.UpdateItemRequest, details: str
+) -> None:
+    """Only the field and its rule: not pydantic's names for the members of the union type
+    the optional name is checked against (name.constrained-str, name.none)."""
+    item = await create(stub, "Lamp")
+    request = items_pb2.UpdateItemRequest(id=item.id)
+    request.MergeFrom(change)
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await stub.UpdateItem(request)
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert raised.value.details() == details
 
 
 async def test_a_missing_item_is_not_found(stub: Stub) -> None:
@@ -191,9 +229,60 @@ async def test_health_reports_serving(channel: grpc.aio.Channel) -> None:
     assert await status_of(unknown) == grpc.StatusCode.NOT_FOUND
 
 
-async def test_reflection_lists_the_services(channel: grpc.aio.Channel) -> None:
-    reflection = reflection_pb2_grpc.ServerReflectionStub(channel)
-    request = reflection_pb2.ServerReflectionRequest(list_services="")
-    responses = [answer async for answer in reflection.ServerReflectionInfo(iter([request]))]
-    names = {service.name for service in responses[0].list_services_response.service}
-    assert {"items.v1.ItemService", "grpc.health.v1.Health"} <= names
+class ReflectionV1Channel:
+    """A channel to hand grpcio-reflection's client (written for v1alpha) so that it asks
+    grpc.reflection.v1 instead: the two versions' messages are the same on the wire."""
+
+    def __init__(self, channel: grpc.Channel) -> None:
+        self.channel = channel
+
+    def stream_stream(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        v1 = method.replace("/grpc.reflection.v1alpha.", "/grpc.reflection.v1.")
+        assert v1 != method
+        return self.channel.stream_stream(v1, *args, **kwargs)
+
+
+def call_knowing_only_reflection(address: str, version: str) -> dict[str, Any]:
+    """What a client with no copy of the .proto does (grpcurl, Postman): it learns the service,
+    its messages and the files they import (google/protobuf/timestamp.proto) from reflection,
+    builds the messages from those descriptors, then calls CreateItem."""
+    with grpc.insecure_channel(address) as channel:
+        asked = channel if version == "v1alpha" else ReflectionV1Channel(channel)
+        reflection = ProtoReflectionDescriptorDatabase(asked)
+        services = set(reflection.get_services())
+        pool = descriptor_pool.DescriptorPool(reflection)
+        service = pool.FindServiceByName("items.v1.ItemService")
+        method = service.methods_by_name["CreateItem"]
+        request_type = message_factory.GetMessageClass(method.input_type)
+        response_type = message_factory.GetMessageClass(method.output_type)
+        create_item = channel.unary_unary(
+            f"/{service.full_name}/{method.name}",
+            request_serializer=request_type.SerializeToString,
+            response_deserializer=response_type.FromString,
+        )
+        item = create_item(request_type(name=f"Reflected {version}"), timeout=10)
+        v1 = pool.FindServiceByName("grpc.reflection.v1.ServerReflection")
+        return {
+            "services": services,
+            "imports": {file.name for file in service.file.dependencies},
+            "name": item.name,
+            "created": item.create_time.DESCRIPTOR.full_name,
+            "seconds": item.create_time.seconds,
+            "v1 request": v1.methods_by_name["ServerReflectionInfo"].input_type.full_name,
+        }
+
+
+@pytest.mark.parametrize("version", ["v1", "v1alpha"])
+async def test_a_client_that_knows_only_reflection_can_call(address: str, version: str) -> None:
+    # A blocking client, in a thread: the server answers in this test's event loop.
+    answer = await asyncio.to_thread(call_knowing_only_reflection, address, version)
+    assert answer["services"] >= {
+        "items.v1.ItemService",
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection",
+        "grpc.reflection.v1alpha.ServerReflection",
+    }
+    assert answer["imports"] == {"google/protobuf/empty.proto", "google/protobuf/timestamp.proto"}
+    assert answer["name"] == f"Reflected {version}"
+    assert (answer["created"], answer["seconds"] > 0) == ("google.protobuf.Timestamp", True)
+    assert answer["v1 request"] == "grpc.reflection.v1.ServerReflectionRequest"

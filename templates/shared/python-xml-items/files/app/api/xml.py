@@ -7,6 +7,7 @@ document the XSD does not accept is a 422 naming where it broke. xmlschema valid
 the same XSD file the service publishes at /schemas/items.xsd.
 """
 
+import re
 from http import HTTPStatus
 from pathlib import Path
 from typing import Annotated
@@ -24,9 +25,8 @@ XML = "application/xml"
 XSD_PATH = Path(__file__).resolve().parent.parent / "schemas" / "items.xsd"
 SCHEMA = xmlschema.XMLSchema(XSD_PATH)
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
-# The media types a request body may have, and an Accept header may ask for.
+# The media types a request body may have (answers are always application/xml).
 XML_TYPES = {"application/xml", "text/xml"}
-ACCEPTED = XML_TYPES | {"application/*", "text/*", "*/*"}
 SET_BY_THE_SERVICE = ("created_at", "updated_at")
 
 
@@ -37,15 +37,35 @@ class XmlResponse(Response):
         super().__init__(tostring(document, encoding="utf-8", xml_declaration=True), status_code)
 
 
+def quality(accept: str, media_type: str) -> float:
+    """The q an Accept header gives ``media_type``: that of the most specific range matching
+    it (RFC 9110, 12.5.1), so ``application/xml;q=0, */*;q=0.1`` refuses XML. 0 if none does;
+    a range whose q is not a number from 0 to 1 is ignored."""
+    specificity = {media_type: 2, media_type.split("/")[0] + "/*": 1, "*/*": 0}
+    best, found = -1, 0.0
+    for entry in accept.split(","):
+        media_range, *params = (part.strip() for part in entry.split(";"))
+        rank = specificity.get(media_range.lower())
+        if rank is None or rank < best:
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                value = value.strip()
+                q = float(value) if re.fullmatch(r"0(\.\d{0,3})?|1(\.0{0,3})?", value) else -1
+        if q < 0:
+            continue
+        found = q if rank > best else max(found, q)
+        best = rank
+    return found
+
+
 def _accepts_xml(request: Request) -> None:
     """406 unless the Accept header (if any) takes XML."""
     accept = request.headers.get("accept")
-    if accept is None:
+    if accept is None or quality(accept, XML) > 0:
         return
-    for entry in accept.split(","):
-        media_type, *params = (part.strip() for part in entry.split(";"))
-        if media_type.lower() in ACCEPTED and "q=0" not in params:
-            return
     msg = f"This API answers in {XML}; the Accept header allows none of it."
     raise AppError(msg, HTTPStatus.NOT_ACCEPTABLE)
 

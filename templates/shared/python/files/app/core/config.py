@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     app_name: str = Field(default_factory=lambda: project()["name"])
     environment: Literal["development", "test", "production"] = "development"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # A request whose body is larger is refused with 413 (1 MiB).
+    max_body_bytes: int = Field(default=1_048_576, gt=0)
+    # The docs UI and the OpenAPI document: served outside production; in production only
+    # when API_DOCS=true (an API's shape is a map for attackers too).
+    api_docs: bool | None = None
 {%- for name, field in cookiecutter.data.python_settings.items() %}
     {{ name }}: {{ field.type }} = {{ field.default if field.default is defined else cookiecutter.data.env[name | upper].value | quote }}
 {%- if field.password_field is defined %}
@@ -49,6 +54,12 @@ class Settings(BaseSettings):
             self.{{ name }} = url.render_as_string(hide_password=False)
 {%- endfor %}
         return self
+
+    @property
+    def docs_enabled(self) -> bool:
+        if self.api_docs is not None:
+            return self.api_docs
+        return self.environment != "production"
 
 
 @lru_cache

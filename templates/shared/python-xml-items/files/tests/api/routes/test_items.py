@@ -152,7 +152,28 @@ async def test_json_is_a_415_and_an_answer_nobody_accepts_a_406(client: AsyncCli
     as_json = await client.post("/items", json={"name": "Lamp"})
     assert "application/xml" in problem(as_json, 415)
     problem(await client.get("/items", headers={"accept": "application/json"}), 406)
-    assert (await client.get("/items", headers={"accept": "text/*"})).status_code == 200
+    assert (await client.get("/items", headers={"accept": "application/*"})).status_code == 200
+    # Answers are application/xml: a client taking only text/* (text/xml) would not read them.
+    problem(await client.get("/items", headers={"accept": "text/*"}), 406)
+
+
+@pytest.mark.parametrize(
+    ("accept", "status"),
+    [
+        ("application/xml;q=0, */*;q=0.1", 406),
+        ("*/*;q=0.1", 200),
+        ("application/xml;q=0.5, application/json", 200),
+        ("text/*;q=0, application/*;q=0.0", 406),
+        ("application/json, */*;q=0", 406),
+        ("APPLICATION/XML; Q=0.001", 200),
+        ("application/xml;q=2", 406),
+    ],
+)
+async def test_accept_is_negotiated_by_quality(
+    client: AsyncClient, accept: str, status: int
+) -> None:
+    response = await client.get("/items", headers={"accept": accept})
+    assert response.status_code == status
 
 
 async def test_xml_that_is_not_well_formed_is_a_400(client: AsyncClient) -> None:
