@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from generator import yamlio
 from generator.errors import CatalogError
 
 CATALOG_PATH = Path(__file__).with_name("catalog.yaml")
@@ -279,7 +280,7 @@ def load_catalog(path: Path | str = CATALOG_PATH) -> Catalog:
     """Read and validate a catalog file."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlio.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogError(f"catalog: cannot read {path}: {exc}") from exc
     return parse_catalog(data)

@@ -33,6 +33,7 @@ from typing import Any
 
 import yaml
 
+from generator import yamlio
 from generator.catalog import selection_matches
 from generator.errors import CatalogError
 from generator.stack import Stack
@@ -104,7 +105,7 @@ def _is_bytecode(path: Path) -> bool:
 def _load_layer(layer_file: Path, root: Path, choice_ids: Mapping[str, tuple[str, ...]]) -> Layer:
     name = layer_file.parent.relative_to(root).as_posix()
     try:
-        raw = yaml.safe_load(layer_file.read_text(encoding="utf-8")) or {}
+        raw = yamlio.load(layer_file.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise CatalogError(f"layer {name}: layer.yaml is not valid YAML: {exc}") from exc
     stage = raw.get("stage")
@@ -186,7 +187,7 @@ def _copy(value: Any) -> Any:
 
 @cache
 def version_map() -> Mapping[str, Mapping[str, str]]:
-    return yaml.safe_load(VERSIONS_PATH.read_text(encoding="utf-8"))
+    return yamlio.load(VERSIONS_PATH.read_text(encoding="utf-8"))
 
 
 def resolve_dependencies(names: list[str], ecosystem: str, layer_names: str) -> list[Any]:

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator import __version__, signals, yamlio
 from generator import staging as staging_mod
 from generator.catalog import Catalog
@@ -92,7 +90,7 @@ def answers_document(stack: Stack, catalog: Catalog) -> str:
         prefix = f"  {key}: "
         value = yamlio.quoted(getattr(stack, key), len(prefix), 4, ANSWERS_WIDTH)
         text = text.replace(f"{prefix}'@{key}@'\n", f"{prefix}{value}\n", 1)
-    if yaml.safe_load(text)["answers"] != stack.answers(catalog):
+    if yamlio.load(text)["answers"] != stack.answers(catalog):
         raise RenderError("the answers file does not read back as written (a bug in stackgen)")
     return header + text
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from app.api.routes import include_routers
 from app.core.config import Settings, get_settings
 from app.core.http import BodyLimit, SecurityHeaders
-from app.core.logging import configure_logging, log_requests
+from app.core.logging import RequestLog, configure_logging
 from app.core.problems import install_problem_handlers
 from app.core.project import project
 from app.core.resources import close_resources, open_resources, start_resources
@@ -53,6 +53,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, page_paths=("/docs", "/redoc"))
-    app.middleware("http")(log_requests)
+    app.add_middleware(RequestLog)
     include_routers(app)
     return app

@@ -108,16 +108,20 @@ const ResourceType = Type.Unsafe<string>({ type: "string", enum: [TYPE] });
 
 // The parent a client names. Its type is checked by the route (another type is a 409), and an
 // id that names no item is a 404, as the spec says.
-const NewRelationships = Type.Object({
-  parent: Type.Optional(
-    Type.Object({
-      data: Type.Union([
-        Type.Null(),
-        Type.Object({ type: Type.String({ description: TYPE }), id: Type.String() }),
-      ]),
-    }),
-  ),
-});
+// A relationship the resource does not have is a 422 pointing at it, never silently dropped.
+const NewRelationships = Type.Object(
+  {
+    parent: Type.Optional(
+      Type.Object({
+        data: Type.Union([
+          Type.Null(),
+          Type.Object({ type: Type.String({ description: TYPE }), id: Type.String() }),
+        ]),
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export type NewRelationships = Static<typeof NewRelationships>;
 
 export const NewItemDocument = Type.Object({

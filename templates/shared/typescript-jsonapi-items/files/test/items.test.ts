@@ -151,9 +151,26 @@ describe("/items as JSON:API", () => {
     [{ name: "ok", description: "d".repeat(1001) }, "/data/attributes/description"],
     [{ name: "a\u0000b" }, "/data/attributes/name"],
     [{ name: false }, "/data/attributes/name"],
+    // Members the resource does not have are refused, never silently dropped: a client library
+    // sending the relationship as an attribute must learn it was not taken.
+    [{ name: "ok", bogus: 1 }, "/data/attributes/bogus"],
+    [{ name: "ok", parent: { data: null } }, "/data/attributes/parent"],
   ])("answers invalid attributes %j with a 422 pointing at %s", async (attributes, pointer) => {
     const found = errors(await send("POST", "/items", created(attributes)), 422);
     expect(found.map((error) => error.source)).toContainEqual({ pointer });
+  });
+
+  it("answers unknown members of a change with a 422 pointing at them", async () => {
+    const item = await create("Lamp");
+    const changes: [Record<string, unknown>, string][] = [
+      [{ attributes: { colour: "red" } }, "/data/attributes/colour"],
+      [{ relationships: { owner: { data: null } } }, "/data/relationships/owner"],
+    ];
+    for (const [members, pointer] of changes) {
+      const change = { data: { type: "items", id: item.id, ...members } };
+      const found = errors(await send("PATCH", `/items/${item.id}`, change), 422);
+      expect(found.map((error) => error.source)).toContainEqual({ pointer });
+    }
   });
 
   it("answers a document without data with a 422", async () => {

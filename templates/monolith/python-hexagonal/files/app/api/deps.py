@@ -13,7 +13,7 @@ from app.core.db import get_session
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-def get_item_service(session: SessionDep) -> ItemHandlers:
+async def get_item_service(session: SessionDep) -> ItemHandlers:
     return ItemHandlers(bootstrap.unit_of_work(session))
 {%- else %}
 
@@ -25,7 +25,7 @@ from app.repositories.store import ItemStore
 ItemStoreDep = Annotated[ItemStore, Depends(get_item_store)]
 
 
-def get_item_service(store: ItemStoreDep) -> ItemHandlers:
+async def get_item_service(store: ItemStoreDep) -> ItemHandlers:
     return ItemHandlers(bootstrap.unit_of_work(store))
 {%- endif %}
 

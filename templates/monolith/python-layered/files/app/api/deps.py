@@ -26,18 +26,18 @@ ItemStoreDep = Annotated[ItemStore, Depends(get_item_store)]
 CacheDep = Annotated[Cache, Depends(get_cache)]
 
 
-def get_item_service(items: ItemStoreDep, cache: CacheDep) -> ItemService:
+async def get_item_service(items: ItemStoreDep, cache: CacheDep) -> ItemService:
     return CachedItemService(items, cache)
 {%- elif recorded %}
 HistoryDep = Annotated[History, Depends(get_history)]
 
 
-def get_item_service(items: ItemStoreDep, history: HistoryDep) -> ItemService:
+async def get_item_service(items: ItemStoreDep, history: HistoryDep) -> ItemService:
     return RecordedItemService(items, history)
 {%- else %}
 
 
-def get_item_service(items: ItemStoreDep) -> ItemService:
+async def get_item_service(items: ItemStoreDep) -> ItemService:
     return ItemService(items)
 {%- endif %}
 

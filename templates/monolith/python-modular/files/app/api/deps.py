@@ -12,14 +12,14 @@ from app.repositories.store import ItemStore
 ItemStoreDep = Annotated[ItemStore, Depends(get_item_store)]
 
 
-def get_item_service(items: ItemStoreDep) -> ItemService:
+async def get_item_service(items: ItemStoreDep) -> ItemService:
     return ItemService(items)
 
 
 ItemServiceDep = Annotated[ItemService, Depends(get_item_service)]
 
 
-def get_report_service(items: ItemServiceDep) -> ReportService:
+async def get_report_service(items: ItemServiceDep) -> ReportService:
     return ReportService(items)
 
 

@@ -31,13 +31,13 @@ def item_use_cases(resources: dict[str, Resource]) -> UseCases:
     @asynccontextmanager
     async def use_cases() -> AsyncIterator[ItemUseCases]:
         async with database.sessionmaker() as session:
-            yield get_item_service({% if hexagonal %}session{% else %}get_item_store(session){% endif %})
+            yield await get_item_service({% if hexagonal %}session{% else %}await get_item_store(session){% endif %})
 {%- else %}
     database = cast({{ store.resource }}, resources[{{ store.resource }}.name])
 
     @asynccontextmanager
     async def use_cases() -> AsyncIterator[ItemUseCases]:
-        yield get_item_service({{ store.factory }}(database))
+        yield await get_item_service({{ store.factory }}(database))
 {%- endif %}
 
     return use_cases

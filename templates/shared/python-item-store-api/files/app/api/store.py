@@ -12,7 +12,7 @@ from {{ store.module }} import {{ store.factory }}
 from app.repositories.store import ItemStore
 
 
-def get_item_store(session: Annotated[AsyncSession, Depends(get_session)]) -> ItemStore:
+async def get_item_store(session: Annotated[AsyncSession, Depends(get_session)]) -> ItemStore:
     return {{ store.factory }}(session)
 {%- else %}
 
@@ -25,7 +25,7 @@ from {{ store.module }} import {{ store.factory }}
 from app.repositories.store import ItemStore
 
 
-def get_item_store(request: Request) -> ItemStore:
+async def get_item_store(request: Request) -> ItemStore:
     database = cast({{ store.resource }}, request.app.state.resources[{{ store.resource }}.name])
     return {{ store.factory }}(database)
 {%- endif %}

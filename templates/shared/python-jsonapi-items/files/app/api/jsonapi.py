@@ -137,7 +137,19 @@ class NewToOne(BaseModel):
     data: NewIdentifier | None
 
 
+class NewAttributes(ItemFields):
+    # A member the resource does not have is a 422 pointing at it, never silently dropped (a
+    # client library sending the relationship as an attribute must learn it was not taken).
+    model_config = ConfigDict(extra="forbid")
+
+
+class AttributeChanges(ItemFieldChanges):
+    model_config = ConfigDict(extra="forbid")
+
+
 class NewRelationships(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     # Left out: the relationship stays as it is (on create: the item sits under nothing).
     parent: NewToOne | SkipJsonSchema[None] = None
 
@@ -154,7 +166,7 @@ class NewItem(BaseModel):
     type: ResourceType
     # Ids are the server's: a client-generated one is refused with 403 (see the route).
     id: SkipJsonSchema[str | None] = None
-    attributes: ItemFields
+    attributes: NewAttributes
     relationships: NewRelationships = Field(default_factory=NewRelationships)
 
 
@@ -165,7 +177,7 @@ class NewItemDocument(BaseModel):
 class ItemChanges(BaseModel):
     type: ResourceType
     id: str
-    attributes: ItemFieldChanges = Field(default_factory=ItemFieldChanges)
+    attributes: AttributeChanges = Field(default_factory=AttributeChanges)
     relationships: NewRelationships = Field(default_factory=NewRelationships)
 
 

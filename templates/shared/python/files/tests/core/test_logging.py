@@ -29,3 +29,11 @@ async def test_every_request_is_logged(
     assert request["path"] == "/healthz"
     assert request["status"] == 200
     assert request["duration_ms"] >= 0
+
+
+def test_uvicorns_access_log_stays_off(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO")
+    logging.getLogger("uvicorn.access").info("GET /healthz 200")
+    logging.getLogger("uvicorn.error").info("started")
+    messages = [json.loads(line)["message"] for line in capsys.readouterr().out.splitlines()]
+    assert messages == ["started"]

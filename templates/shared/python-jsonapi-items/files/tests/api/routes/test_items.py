@@ -90,6 +90,10 @@ async def test_a_taken_name_is_a_409(client: AsyncClient, items: ItemStore) -> N
         ({"name": "x" * 101}, "/data/attributes/name"),
         ({"name": "ok", "description": "d" * 1001}, "/data/attributes/description"),
         ({"name": "a\x00b"}, "/data/attributes/name"),
+        # Members the resource does not have are refused, never silently dropped: a client
+        # library sending the relationship as an attribute must learn it was not taken.
+        ({"name": "ok", "bogus": 1}, "/data/attributes/bogus"),
+        ({"name": "ok", "parent": {"data": None}}, "/data/attributes/parent"),
     ],
 )
 async def test_invalid_attributes_are_422_pointing_at_the_member(
@@ -304,6 +308,16 @@ async def test_a_parent_that_is_not_an_item_is_refused(
     body["data"]["relationships"] = {"parent": {"data": parent}}
     errors(await send(client, "POST", "/items", body), status)
     assert document(await client.get("/items"))["meta"]["total"] == 0
+
+
+async def test_unknown_members_of_a_change_are_422(client: AsyncClient, items: ItemStore) -> None:
+    item_id = str((await create_item(items, name="Lamp")).id)
+    change: dict[str, Any] = {"type": "items", "id": item_id, "attributes": {"colour": "red"}}
+    found = errors(await send(client, "PATCH", f"/items/{item_id}", {"data": change}), 422)
+    assert [error["source"] for error in found] == [{"pointer": "/data/attributes/colour"}]
+    change = {"type": "items", "id": item_id, "relationships": {"owner": {"data": None}}}
+    found = errors(await send(client, "PATCH", f"/items/{item_id}", {"data": change}), 422)
+    assert [error["source"] for error in found] == [{"pointer": "/data/relationships/owner"}]
 
 
 async def test_a_relationship_that_is_null_is_a_422(client: AsyncClient) -> None:

@@ -1,0 +1,218 @@
+"""The generated services under load, as ratios to a bare server measured in the same run
+(never a timed test). Needs wrk (Debian: `apt-get install wrk`).
+
+    .venv/bin/python bench/services.py                      # Python and TypeScript, SQLite
+    .venv/bin/python bench/services.py --database postgresql --language python
+
+Each stack is generated, installed and started the way the verification harness starts it
+(the container's own migrate command, then the Dockerfile's server command), seeded with 10
+items, then `wrk -t2 -cCONNECTIONS -dSECONDS --latency` runs against `/healthz` and
+`GET /items?limit=10`, alternating with the same load on a bare app under the same server
+(a bare ASGI app under the project's own uvicorn with the Dockerfile's flags; a bare
+`node:http` server under the project's Node.js). RSS is read from /proc before and after.
+Prints a Markdown table; the README's performance section shows the latest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.catalog import default_catalog  # noqa: E402
+from generator.render import plan  # noqa: E402
+from generator.stack import resolve  # noqa: E402
+from tests.harness import SERVICES, _free_port, generate, project_env, stop_server  # noqa: E402
+
+BARE_ASGI = """
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": b'{"status":"ok"}'})
+"""
+BARE_NODE = """
+require("node:http").createServer((req, res) => {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end('{"status":"ok"}');
+}).listen(Number(process.env.PORT), "127.0.0.1");
+"""
+
+
+def _wrk(url: str, seconds: int, connections: int) -> tuple[float, float, int]:
+    """(requests per second, p99 in ms, non-2xx or socket errors)."""
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]  # type: ignore[union-attr]
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    errors = sum(map(int, sockets.groups())) if sockets else 0
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors += int(non_2xx.group(1)) if non_2xx else 0
+    return rps, float(p99.group(1)) * unit, errors  # type: ignore[union-attr]
+
+
+def _rss_mib(pid: int) -> float:
+    total = 0
+    for child in [pid, *_children(pid)]:
+        try:
+            status = Path(f"/proc/{child}/status").read_text()
+        except OSError:
+            continue
+        total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+    return total / 1024
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    kids = [int(p) for p in out.split()]
+    return kids + [g for k in kids for g in _children(k)]
+
+
+def _start(argv: list[str], cwd: Path, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    stop_server(proc)
+    raise RuntimeError(f"{' '.join(argv)} did not answer on port {port}")
+
+
+def bench_stack(language: str, database: str, args: argparse.Namespace, work: Path) -> list[str]:
+    catalog = default_catalog()
+    stack = resolve(
+        catalog,
+        flags={"name": f"bench-{language}", "language": language, "database": [database]},
+        no_input=True,
+    )
+    _, context = plan(stack, catalog)
+    harness = context["data"]["harness"]
+    project = generate(stack, catalog, work)
+    extra: dict[str, str] = {}
+    service = next((SERVICES[s] for s in harness.get("services", []) if SERVICES[s].setup), None)
+    name = f"bench_{language}"
+    if service and service.setup:
+        extra = {
+            k: v.format(database=service.setup(name), port=0)
+            for k, v in harness.get("env", {}).items()
+        }
+    env = project_env(extra, harness.get("runtime"))
+    try:
+        subprocess.run(harness["steps"]["install"], cwd=project, env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        serve = harness["serve"]
+        migrate = [*serve.get("run", []), *context["data"]["container"]["migrate"]]
+        for argv in [*serve.get("prepare", []), migrate]:
+            subprocess.run(argv, cwd=project, env=env, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        port = _free_port()
+        app_env = {**env, "PORT": str(port), "ENVIRONMENT": "development", "LOG_LEVEL": "WARNING"}
+        if language == "typescript":
+            app_env["LOG_LEVEL"] = "warn"
+        start = [a.format(port=port) for a in serve["start"]]
+        if language == "python":  # the Dockerfile's flags, on loopback
+            start = [*start, "--no-access-log"]
+            bare = [str(project / ".venv/bin/uvicorn"), "bare:app", "--host", "127.0.0.1",
+                    "--port", "{port}", "--no-access-log", "--no-server-header"]  # fmt: skip
+            (project / "bare.py").write_text(BARE_ASGI)
+        else:
+            (project / "bare.cjs").write_text(BARE_NODE)
+            bare = [shutil.which("node", path=env["PATH"]) or "node", "bare.cjs"]
+        rows = []
+        figures: dict[str, list[tuple[float, float, int, float, float]]] = {}
+        for round_ in range(args.rounds):
+            for kind in ("app", "bare"):
+                argv = start if kind == "app" else [a.format(port=port) for a in bare]
+                proc = _start(argv, project, app_env, port)
+                try:
+                    base = f"http://127.0.0.1:{port}"
+                    if kind == "app" and round_ == 0:
+                        for i in range(10):
+                            body = json.dumps({"name": f"item {i}"}).encode()
+                            request = urllib.request.Request(
+                                f"{base}/items", data=body,
+                                headers={"content-type": "application/json"},
+                            )  # fmt: skip
+                            urllib.request.urlopen(request).close()
+                    paths = ["/healthz", "/items?limit=10"] if kind == "app" else ["/healthz"]
+                    for path in paths:
+                        before = _rss_mib(proc.pid)
+                        result = _wrk(base + path, args.seconds, args.connections)
+                        figures.setdefault(f"{kind} {path}", []).append(
+                            (*result, before, _rss_mib(proc.pid))
+                        )
+                finally:
+                    stop_server(proc)
+        bare_rps = _median([f[0] for f in figures["bare /healthz"]])
+        for path in ("/healthz", "/items?limit=10"):
+            runs = figures[f"app {path}"]
+            rps, p99 = _median([r[0] for r in runs]), _median([r[1] for r in runs])
+            errors = sum(r[2] for r in runs)
+            rss = f"{_median([r[3] for r in runs]):.0f} -> {_median([r[4] for r in runs]):.0f}"
+            rows.append(
+                f"| {language} | {database} | `{path}` | {rps:,.0f} | {p99:.1f} | {errors} | "
+                f"{rss} | {bare_rps:,.0f} | {rps / bare_rps:.3f}x |"
+            )
+        bare_rss = figures["bare /healthz"]
+        rows.append(
+            f"| {language} | bare server | `/healthz` | {bare_rps:,.0f} | "
+            f"{_median([r[1] for r in bare_rss]):.1f} | {sum(r[2] for r in bare_rss)} | "
+            f"{_median([r[3] for r in bare_rss]):.0f} -> {_median([r[4] for r in bare_rss]):.0f}"
+            " | | |"
+        )
+        return rows
+    finally:
+        if service and service.teardown:
+            service.teardown(name)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--language", action="append", choices=["python", "typescript"])
+    parser.add_argument("--database", default="sqlite", choices=["sqlite", "postgresql", "mysql"])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("bench/services.py needs wrk: apt-get install wrk")
+    print(f"wrk -t2 -c{args.connections} -d{args.seconds}s, medians of {args.rounds} rounds, "
+          "app and bare server alternated:\n")  # fmt: skip
+    print("| language | store | path | req/s | p99 ms | errors | RSS MiB before -> after "
+          "| bare req/s | ratio |\n|---|---|---|---|---|---|---|---|---|")  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        for language in args.language or ["python", "typescript"]:
+            for row in bench_stack(language, args.database, args, Path(tmp)):
+                print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main()
