@@ -5,7 +5,6 @@ Errors a user can cause become one line on stderr and an exit status in ``main``
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 from pathlib import Path
@@ -155,6 +154,8 @@ def new(
 def options(as_json: bool) -> None:
     """List every choice, its options and the combinations that are refused."""
     if as_json:
+        import json
+
         click.echo(json.dumps(CATALOG.to_dict(), indent=2))
         return
     click.echo(format_catalog(CATALOG))

@@ -8,6 +8,12 @@ import sys
 
 
 def main() -> None:
+    if sys.argv[1:] in (["--version"], ["-V"]):
+        # Nothing to parse for it: not the catalog the other commands build their flags from.
+        from generator import __version__
+
+        print(f"stackgen, version {__version__}")
+        return
     try:
         from generator.errors import Interrupted, StackgenError
 
