@@ -106,7 +106,14 @@ export function readItem<T extends TSchema>(body: string, schema: T): Static<T> 
   } catch (error) {
     throw new BadRequestError(`The body is not well-formed XML: ${String(error)}`);
   }
-  const document = parser.parse(body) as Record<string, Record<string, unknown>[] | undefined>;
+  let document: Record<string, Record<string, unknown>[] | undefined>;
+  try {
+    document = parser.parse(body) as typeof document;
+  } catch (error) {
+    // Well-formed (checked above) but past one of the parser's limits, such as nesting depth:
+    // no <item> goes that deep, so it is a document this API does not take.
+    throw new UnprocessableError(`The document is not an <item> this API reads: ${String(error)}`);
+  }
   const roots = Object.keys(document).filter((key) => key !== "?xml");
   if (roots.length !== 1 || roots[0] !== "item" || document.item?.length !== 1) {
     throw new UnprocessableError(`Expected one <item> document, not <${roots.join(", <")}>.`);

@@ -168,6 +168,11 @@ describe("/items in XML", () => {
     expect((await app.inject({ url: "/items", headers: { accept } })).statusCode).toBe(status);
   });
 
+  it.each([50, 100, 5000])("answers elements nested %i deep with 422", async (depth) => {
+    const nested = `<item><name>${"<a>".repeat(depth)}${"</a>".repeat(depth)}</name></item>`;
+    problem(await send("POST", "/items", nested), 422);
+  });
+
   it("answers XML that is not well-formed with 400", async () => {
     problem(await send("POST", "/items", "<item><name>Lamp</item>"), 400);
     problem(await send("POST", "/items", "<item><name>bell\u0007</name></item>"), 400);

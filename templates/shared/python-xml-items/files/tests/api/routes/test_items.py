@@ -176,6 +176,12 @@ async def test_accept_is_negotiated_by_quality(
     assert response.status_code == status
 
 
+@pytest.mark.parametrize("depth", [50, 100, 5000])
+async def test_elements_nested_deep_are_a_422(client: AsyncClient, depth: int) -> None:
+    nested = f"<item><name>{'<a>' * depth}{'</a>' * depth}</name></item>"
+    problem(await post(client, nested), 422)
+
+
 async def test_xml_that_is_not_well_formed_is_a_400(client: AsyncClient) -> None:
     problem(await post(client, "<item><name>Lamp</item>"), 400)
 
