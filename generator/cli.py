@@ -7,34 +7,75 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from generator import __version__, signals
-from generator.catalog import Catalog, Choice, default_catalog
 from generator.errors import Interrupted, StackgenError
-from generator.stack import read_answers_file, resolve
 
-CATALOG = default_catalog()
+if TYPE_CHECKING:
+    from generator.catalog import Catalog, Choice
 
 
-def _choice_flags(command: Any) -> Any:
-    """One flag per catalog choice, so a new choice in the catalog is a new flag."""
-    for choice in reversed(CATALOG.choices):
+@cache
+def catalog() -> Catalog:
+    """The catalog, parsed the first time a command needs it (never for --help of the group)."""
+    from generator.catalog import default_catalog
+
+    return default_catalog()
+
+
+def _catalog_flags() -> list[click.Parameter]:
+    """One flag per catalog choice, so a new choice in the catalog is a new flag; and --preset."""
+    flags: list[click.Parameter] = []
+    for choice in catalog().choices:
         help_text = f"{choice.help} [default: {choice.default}]"
         if choice.multiple:
             help_text += " Repeatable."
-        command = click.option(
-            choice.flag,
-            choice.id,
-            type=click.Choice(choice.option_ids),
-            multiple=choice.multiple,
-            default=None,
-            help=help_text,
-        )(command)
-    return command
+        flags.append(
+            click.Option(
+                [choice.flag, choice.id],
+                type=click.Choice(choice.option_ids),
+                multiple=choice.multiple,
+                default=None,
+                help=help_text,
+            )
+        )
+    flags.append(
+        click.Option(
+            ["--preset"],
+            type=click.Choice([p.id for p in catalog().presets]),
+            help="Start from a named set of answers (see `stackgen options`).",
+        )
+    )
+    return flags
+
+
+class CatalogCommand(click.Command):
+    """A command whose flags come from the catalog, built when the command is used, so
+    `stackgen --help` parses no YAML."""
+
+    def __init__(self, *args: Any, catalog_flags: Callable[[], list[click.Parameter]], after: str,
+                 **kwargs: Any) -> None:  # fmt: skip
+        self._catalog_flags: Callable[[], list[click.Parameter]] | None = catalog_flags
+        self._after = after
+        super().__init__(*args, **kwargs)
+
+    @property  # type: ignore[override]
+    def params(self) -> list[click.Parameter]:
+        if self._catalog_flags is not None:
+            build, self._catalog_flags = self._catalog_flags, None
+            at = next(i for i, p in enumerate(self._params) if p.name == self._after) + 1
+            self._params[at:at] = build()
+        return self._params
+
+    @params.setter
+    def params(self, value: list[click.Parameter]) -> None:
+        self._params = value
 
 
 def _prompt(field: str, choice: Choice | None, default: Any) -> Any:
@@ -83,16 +124,10 @@ def cli() -> None:
     """
 
 
-@cli.command()
+@cli.command(cls=CatalogCommand, catalog_flags=_catalog_flags, after="description")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="Project name, e.g. 'Orders API'. [default: DIR's name]")
 @click.option("--description", help="One-line description for the README and package metadata.")
-@_choice_flags
-@click.option(
-    "--preset",
-    type=click.Choice([p.id for p in CATALOG.presets]),
-    help="Start from a named set of answers (see `stackgen options`).",
-)
 @click.option(
     "--answers",
     "answers_file",
@@ -115,22 +150,25 @@ def new(
 ) -> None:
     """Generate a new backend project in DIR (default: the project's slug)."""
     from generator.render import render, tree
+    from generator.stack import read_answers_file, resolve
 
-    answers = read_answers_file(answers_file, CATALOG) if answers_file else None
+    the_catalog = catalog()
+
+    answers = read_answers_file(answers_file, the_catalog) if answers_file else None
     flags: dict[str, Any] = {"name": name, "description": description, **choices}
     interactive = not no_input and sys.stdin.isatty()
     stack = resolve(
-        CATALOG,
+        the_catalog,
         flags=flags,
         answers=answers,
-        preset=CATALOG.preset(preset).answers if preset else None,
+        preset=the_catalog.preset(preset).answers if preset else None,
         ask=_prompt if interactive else None,
         no_input=no_input,
         default_name=directory.name if directory else None,
         sources={"answers": f"--answers {answers_file}", "preset": f"--preset {preset}"},
     )
     target = directory if directory is not None else Path(stack.slug)
-    result = render(stack, CATALOG, target, dry_run=dry_run, hold_signals_after=True)
+    result = render(stack, the_catalog, target, dry_run=dry_run, hold_signals_after=True)
     for note in result.notes:
         click.echo(f"stackgen: note: {note}", err=True)
     if dry_run:
@@ -140,7 +178,7 @@ def new(
     # The project is in place and signals are held (render): one is reported after the summary.
     click.echo(
         f"Created {stack.name} in {target} ({len(result.files)} files): "
-        + ", ".join(f"{c.id}={'+'.join(stack.all(c.id))}" for c in CATALOG.choices)
+        + ", ".join(f"{c.id}={'+'.join(stack.all(c.id))}" for c in the_catalog.choices)
     )
     then = f" && {result.next_step}" if result.next_step else ""
     click.echo(f"Next: cd {target}{then}   (see README.md)")
@@ -153,12 +191,13 @@ def new(
 @click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
 def options(as_json: bool) -> None:
     """List every choice, its options and the combinations that are refused."""
+    the_catalog = catalog()
     if as_json:
         import json
 
-        click.echo(json.dumps(CATALOG.to_dict(), indent=2))
+        click.echo(json.dumps(the_catalog.to_dict(), indent=2))
         return
-    click.echo(format_catalog(CATALOG))
+    click.echo(format_catalog(the_catalog))
 
 
 def format_catalog(catalog: Catalog) -> str:

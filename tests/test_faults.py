@@ -170,14 +170,18 @@ def test_a_signal_at_any_moment_leaves_a_true_message_and_no_staging(tmp_path, s
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=60)
         state = _state(cwd, "out")
+        if proc.returncode == -sig:
+            # Stopped before Python ran a line of stackgen: the interpreter's own start-up
+            # (under load, runpy may still be finding the module; its traceback has no frame
+            # of stackgen's).
+            assert "generator" not in err, err
+            assert state == "nothing", state
+            outcomes.add("before start-up")
+            continue
         assert "Traceback" not in err, err
         if proc.returncode == 0:
             assert state == "complete"
             outcomes.add("finished")
-        elif proc.returncode == -sig:
-            # Killed before Python ran a line of stackgen (the interpreter's own start-up).
-            assert state == "nothing", state
-            outcomes.add("before start-up")
         else:
             assert proc.returncode == 128 + sig, (proc.returncode, err)
             name = signal.Signals(sig).name
