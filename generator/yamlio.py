@@ -57,8 +57,7 @@ def load(text: str) -> Any:
 
 def dump(value: Any, width: int = 4096) -> str:
     """Block YAML. Wide lines by default: in config files a folded long string reads worse
-    than a long line; user text (``.stackgen.yml``) is folded at spaces to stay in the
-    generated project's yamllint line limit."""
+    than a long line (user text in ``.stackgen.yml`` is written by ``quoted`` instead)."""
     return yaml.dump(
         value,
         Dumper=_IndentedDumper,
