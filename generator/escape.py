@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 import re
 
-# Characters that end a line for some parser even though they are not '\n': YAML and
-# JavaScript (before ES2019) treat U+2028/U+2029 as line breaks, YAML also U+0085. The stack
+# Characters that end a line for some parser even though they are not '\n': JavaScript
+# (before ES2019) and YAML treat U+2028/U+2029 as line breaks, YAML also U+0085. The stack
 # refuses them in text fields; escaping them here too keeps each filter safe on its own.
 _LINE_BREAKS = {"\u0085": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -42,14 +42,6 @@ def toml_str(value: str) -> str:
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
-
-
-def yaml_str(value: str) -> str:
-    """A YAML double-quoted scalar (JSON's escapes are YAML's, plus YAML's own line breaks)."""
-    text = json.dumps(value, ensure_ascii=False)
-    for ch, escaped in _LINE_BREAKS.items():
-        text = text.replace(ch, escaped)
-    return text
 
 
 def ts_str(value: str) -> str:
@@ -81,12 +73,11 @@ def _escape_line_start(marker: str) -> str:
 
 
 # File suffix (or name) -> the filter user text must go through in a file of that kind.
-# A kind missing here may not carry user text at all (Python source among them).
+# A kind missing here may not carry user text at all: Python source, and YAML templates
+# (.stackgen.yml, the one YAML file with user text, is written by yamlio.quoted).
 USER_TEXT_FILTERS = {
     ".json": "json_str",
     ".toml": "toml_str",
-    ".yaml": "yaml_str",
-    ".yml": "yaml_str",
     ".ts": "ts_str",
     ".md": "md_text",
 }
@@ -94,7 +85,6 @@ USER_VARIABLES = ("project_name", "description")
 FILTERS = {
     "json_str": json_str,
     "toml_str": toml_str,
-    "yaml_str": yaml_str,
     "ts_str": ts_str,
     "md_text": md_text,
 }

@@ -471,14 +471,12 @@ LIMIT = 1_048_576  # the generated services' default MAX_BODY_BYTES
 SECURITY_HEADERS = ("x-content-type-options", "content-security-policy", "referrer-policy")
 
 
-def _request(url: str, data: bytes | None = None, media: str = "") -> tuple[int, Any, bytes]:
-    """(status, headers, body) of one request, 4xx and 5xx included."""
+def _request(url: str) -> tuple[int, Any, bytes]:
+    """(status, headers, body) of a GET, 4xx and 5xx included."""
     import urllib.error
 
-    headers = {"content-type": media} if media else {}
-    request = urllib.request.Request(url, data=data, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(url, timeout=30) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
