@@ -6,8 +6,9 @@ message naming it instead of surfacing later as a confusing rendering error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import yaml
 
 from generator import yamlio
 from generator.errors import CatalogError
+from generator.units import Unit, parse_units
 
 CATALOG_PATH = Path(__file__).with_name("catalog.yaml")
 ROLES = ("primary", "secondary")
@@ -30,6 +32,12 @@ class Option:
     # A primary store that can also sit beside one of these primaries as a secondary
     # (MongoDB: the store of a document kind beside a SQL database).
     secondary_beside: tuple[str, ...] = ()
+    # Groups of options a condition can name instead of listing them (``database: [sql]``),
+    # so a new option joins the layers and rules of its kind without editing them.
+    groups: tuple[str, ...] = ()
+    # The deployable units a project of this option is made of (generator/units.py); none
+    # declared: one HTTP service at the project's root, as the monolith styles are.
+    units: tuple[Unit, ...] = ()
 
     def role_beside(self, values: tuple[str, ...]) -> str | None:
         """This option's role among the selected ``values``."""
@@ -62,6 +70,38 @@ class Choice:
                 return o
         raise KeyError(option_id)
 
+    @property
+    def groups(self) -> dict[str, tuple[str, ...]]:
+        """Group id -> its options, in catalog order."""
+        out: dict[str, tuple[str, ...]] = {}
+        for o in self.options:
+            for g in o.groups:
+                out[g] = (*out.get(g, ()), o.id)
+        return out
+
+    def expand(self, entries: Any, where: str) -> tuple[str, ...]:
+        """A condition's entries for this choice with every group named replaced by its
+        options; an unknown option or group, or a group inside an ``a+b`` entry, is a
+        CatalogError naming ``where``."""
+        out: list[str] = []
+        groups = self.groups
+        for entry in entries if isinstance(entries, list | tuple) else [entries]:
+            entry = str(entry)
+            if entry in groups:
+                out.extend(o for o in groups[entry] if o not in out)
+                continue
+            for v in entry.split("+"):
+                if v in groups:
+                    raise CatalogError(
+                        f"{where}: group '{self.id}.{v}' cannot be part of '{entry}'; "
+                        "an a+b entry names options"
+                    )
+                if v not in self.option_ids:
+                    raise CatalogError(f"{where} names unknown option '{self.id}.{v}'")
+            if entry not in out:
+                out.append(entry)
+        return tuple(out)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -75,7 +115,11 @@ class Rule:
 
     def matches(self, selections: Mapping[str, tuple[str, ...]]) -> bool:
         """True when every choice named in ``when`` has one of the listed options (and
-        ``unless``, if given, does not match)."""
+        ``unless``, if given, does not match). A rule refuses only what it is sure of: while
+        a choice ``unless`` names is not answered yet (a prompt asks the earlier choices
+        first), the combination may still be let through, so it is not refused."""
+        if any(cid not in selections for cid in self.unless):
+            return False
         if self.unless and selection_matches(self.unless, selections):
             return False
         return selection_matches(self.when, selections)
@@ -130,10 +174,7 @@ class Catalog:
                     "help": c.help,
                     "default": c.default,
                     "multiple": c.multiple,
-                    "options": [
-                        {k: list(v) if isinstance(v, tuple) else v for k, v in vars(o).items() if v}
-                        for o in c.options
-                    ],
+                    "options": [{k: _plain(v) for k, v in vars(o).items() if v} for o in c.options],
                 }
                 for c in self.choices
             ],
@@ -151,6 +192,14 @@ class Catalog:
                 {"id": p.id, "help": p.help, "answers": dict(p.answers)} for p in self.presets
             ],
         }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Unit):
+        return {**value.describe(), "choices": {k: list(v) for k, v in value.choices.items()}}
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _require(entry: Mapping[str, Any], key: str, where: str, kind: type = str) -> Any:
@@ -187,6 +236,7 @@ def _parse_choice(raw: Any, index: int) -> Choice:
                 help=_require(ro, "help", owhere),
                 role=role,
                 secondary_beside=tuple(ro.get("secondary_beside") or ()),
+                groups=_groups(ro.get("groups"), owhere),
             )
         )
     ids = [o.id for o in options]
@@ -199,6 +249,11 @@ def _parse_choice(raw: Any, index: int) -> Choice:
                 )
     if len(set(ids)) != len(ids):
         raise CatalogError(f"catalog: {where} lists an option id twice")
+    for o in options:
+        if clash := set(o.groups) & set(ids):
+            raise CatalogError(
+                f"catalog: option '{cid}.{o.id}': group '{sorted(clash)[0]}' is also an option id"
+            )
     default = _require(raw, "default", where)
     if default not in ids:
         raise CatalogError(f"catalog: {where}: default '{default}' is not one of its options")
@@ -215,20 +270,41 @@ def _parse_choice(raw: Any, index: int) -> Choice:
     )
 
 
-def _check_selection(
-    choices: Mapping[str, Choice], mapping: Any, where: str, *, groups: bool = False
-) -> None:
-    """``groups``: entries may be ``a+b`` (all of them), as in a rule's ``when``."""
+def _groups(raw: Any, where: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(
+        isinstance(g, str) and re.fullmatch(r"[a-z][a-z0-9-]*", g) for g in raw
+    ):
+        raise CatalogError(f"catalog: {where}: groups must be a list of lower-case ids")
+    return tuple(raw)
+
+
+def _check_selection(choices: Mapping[str, Choice], mapping: Any, where: str) -> None:
+    """A preset's answers: known choices, and options of them."""
     if not isinstance(mapping, dict) or not mapping:
         raise CatalogError(f"catalog: {where} must be a non-empty mapping of choice ids")
     for cid, values in mapping.items():
         if cid not in choices:
             raise CatalogError(f"catalog: {where} names unknown choice '{cid}'")
-        values = values if isinstance(values, list) else [values]
-        for entry in values:
-            for v in str(entry).split("+") if groups else [entry]:
-                if v not in choices[cid].option_ids:
-                    raise CatalogError(f"catalog: {where} names unknown option '{cid}.{v}'")
+        for v in values if isinstance(values, list) else [values]:
+            if v not in choices[cid].option_ids:
+                raise CatalogError(f"catalog: {where} names unknown option '{cid}.{v}'")
+
+
+def condition(
+    choices: Mapping[str, Choice], mapping: Any, where: str
+) -> dict[str, tuple[str, ...]]:
+    """A ``when``/``unless``/``requires`` mapping (of a rule or a layer) with its groups
+    expanded: choice id -> option entries (``a+b`` asks for all of them)."""
+    if not isinstance(mapping, dict) or not mapping:
+        raise CatalogError(f"{where} must be a non-empty mapping of choice ids")
+    out: dict[str, tuple[str, ...]] = {}
+    for cid, values in mapping.items():
+        if cid not in choices:
+            raise CatalogError(f"{where} names unknown choice '{cid}'")
+        out[cid] = choices[cid].expand(values, where)
+    return out
 
 
 def parse_catalog(data: Any) -> Catalog:
@@ -237,6 +313,22 @@ def parse_catalog(data: Any) -> Catalog:
         raise CatalogError("catalog: top level must be a mapping")
     raw_choices = _require(data, "choices", "top level", list)
     choices = tuple(_parse_choice(rc, i) for i, rc in enumerate(raw_choices))
+    option_ids = {c.id: c.option_ids for c in choices}
+    choices = tuple(
+        replace(
+            c,
+            options=tuple(
+                replace(
+                    o,
+                    units=parse_units(
+                        ro.get("units"), f"catalog: option '{c.id}.{o.id}'", option_ids
+                    ),
+                )
+                for o, ro in zip(c.options, rc["options"], strict=True)
+            ),
+        )
+        for c, rc in zip(choices, raw_choices, strict=True)
+    )
     by_id = {c.id: c for c in choices}
     if len(by_id) != len(choices):
         raise CatalogError("catalog: a choice id is listed twice")
@@ -245,12 +337,10 @@ def parse_catalog(data: Any) -> Catalog:
     for i, rr in enumerate(data.get("rules") or []):
         rid = _require(rr, "id", f"rules[{i}]")
         where = f"rule '{rid}'"
-        _check_selection(by_id, rr.get("when"), f"{where} when", groups=True)
-        when = {k: tuple(v if isinstance(v, list) else [v]) for k, v in rr["when"].items()}
+        when = condition(by_id, rr.get("when"), f"catalog: {where} when")
         unless: dict[str, tuple[str, ...]] = {}
         if "unless" in rr:
-            _check_selection(by_id, rr["unless"], f"{where} unless", groups=True)
-            unless = {k: tuple(v if isinstance(v, list) else [v]) for k, v in rr["unless"].items()}
+            unless = condition(by_id, rr["unless"], f"catalog: {where} unless")
         rules.append(
             Rule(
                 id=rid,

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from generator import __version__, signals
-from generator.errors import Interrupted, StackgenError
+from generator.errors import Interrupted, StackgenError, UsageError
 
 if TYPE_CHECKING:
+    from generator.advice import Question
     from generator.catalog import Catalog, Choice
+    from generator.stack import Stack
 
 
 @cache
@@ -55,12 +57,31 @@ def _catalog_flags() -> list[click.Parameter]:
     return flags
 
 
-class CatalogCommand(click.Command):
-    """A command whose flags come from the catalog, built when the command is used, so
-    `stackgen --help` parses no YAML."""
+def _advice_flags() -> list[click.Parameter]:
+    """One flag per question of advice.yaml, so a new question there is a new flag."""
+    from generator.advice import default_rules
 
-    def __init__(self, *args: Any, catalog_flags: Callable[[], list[click.Parameter]], after: str,
-                 **kwargs: Any) -> None:  # fmt: skip
+    flags: list[click.Parameter] = []
+    for q in default_rules().questions:
+        flags.append(
+            click.Option(
+                [q.flag, q.id.replace("-", "_")],
+                type=click.Choice(q.answer_ids),
+                multiple=q.many,
+                default=None,
+                help=f"{q.ask} {q.why}" + (" Repeatable." if q.many else ""),
+            )
+        )
+    return flags
+
+
+class CatalogCommand(click.Command):
+    """A command whose flags come from a data file (the catalog, the advice), built when the
+    command is used, so `stackgen --help` parses no YAML. ``after``: the parameter they follow
+    (None: they come first)."""
+
+    def __init__(self, *args: Any, catalog_flags: Callable[[], list[click.Parameter]],
+                 after: str | None, **kwargs: Any) -> None:  # fmt: skip
         self._catalog_flags: Callable[[], list[click.Parameter]] | None = catalog_flags
         self._after = after
         super().__init__(*args, **kwargs)
@@ -69,7 +90,8 @@ class CatalogCommand(click.Command):
     def params(self) -> list[click.Parameter]:
         if self._catalog_flags is not None:
             build, self._catalog_flags = self._catalog_flags, None
-            at = next(i for i, p in enumerate(self._params) if p.name == self._after) + 1
+            names = [p.name for p in self._params]
+            at = 0 if self._after is None else names.index(self._after) + 1
             self._params[at:at] = build()
         return self._params
 
@@ -78,8 +100,14 @@ class CatalogCommand(click.Command):
         self._params = value
 
 
+def _at_terminal() -> bool:
+    """Whether there is a person to prompt (the tests stand one in)."""
+    return sys.stdin.isatty()
+
+
 def _prompt(field: str, choice: Choice | None, default: Any) -> Any:
-    """Ask on the terminal; the help of every option is shown before the prompt."""
+    """Ask on the terminal; the help of every option is shown before the prompt. A store
+    choice's default may be a list: the primary store, then the secondary."""
     if choice is None:
         return click.prompt("Project name", default=default)
     click.echo()
@@ -87,10 +115,11 @@ def _prompt(field: str, choice: Choice | None, default: Any) -> Any:
     options = [o for o in choice.options if o.role != "secondary"]
     for o in options:
         click.echo(f"  {o.id:<16} {o.label} - {o.help}")
+    defaults = list(default) if isinstance(default, list | tuple) else [default]
     value = click.prompt(
         choice.prompt,
         type=click.Choice([o.id for o in options]),
-        default=default,
+        default=defaults[0],
         show_choices=False,
     )
     if not choice.multiple:
@@ -103,10 +132,11 @@ def _prompt(field: str, choice: Choice | None, default: Any) -> Any:
         click.echo("Add a secondary store beside it (or 'none'):")
         for o in secondaries:
             click.echo(f"  {o.id:<16} {o.label} - {o.help}")
+        secondary_ids = [o.id for o in secondaries]
         extra = click.prompt(
             "Secondary store",
-            type=click.Choice(["none", *[o.id for o in secondaries]]),
-            default="none",
+            type=click.Choice(["none", *secondary_ids]),
+            default=next((d for d in defaults[1:] if d in secondary_ids), "none"),
             show_choices=False,
         )
         if extra != "none":
@@ -149,14 +179,13 @@ def new(
     **choices: Any,
 ) -> None:
     """Generate a new backend project in DIR (default: the project's slug)."""
-    from generator.render import render, tree
     from generator.stack import read_answers_file, resolve
 
     the_catalog = catalog()
 
     answers = read_answers_file(answers_file, the_catalog) if answers_file else None
     flags: dict[str, Any] = {"name": name, "description": description, **choices}
-    interactive = not no_input and sys.stdin.isatty()
+    interactive = not no_input and _at_terminal()
     stack = resolve(
         the_catalog,
         flags=flags,
@@ -168,23 +197,151 @@ def new(
         sources={"answers": f"--answers {answers_file}", "preset": f"--preset {preset}"},
     )
     target = directory if directory is not None else Path(stack.slug)
+    _create(stack, the_catalog, target, dry_run=dry_run)
+
+
+def _create(
+    stack: Stack, the_catalog: Catalog, target: Path, *, dry_run: bool = False, err: bool = False
+) -> None:
+    """Render ``stack`` into ``target`` and say what was written (on stderr with ``err``)."""
+    from generator.render import render, tree
+
     result = render(stack, the_catalog, target, dry_run=dry_run, hold_signals_after=True)
     for note in result.notes:
         click.echo(f"stackgen: note: {note}", err=True)
     if dry_run:
-        click.echo(tree(result.files, target.name))
-        click.echo(f"\n{len(result.files)} files would be written (dry run: nothing written).")
+        click.echo(tree(result.files, target.name), err=err)
+        summary = f"{len(result.files)} files would be written (dry run: nothing written)."
+        click.echo(f"\n{summary}", err=err)
         return
     # The project is in place and signals are held (render): one is reported after the summary.
     click.echo(
         f"Created {stack.name} in {target} ({len(result.files)} files): "
-        + ", ".join(f"{c.id}={'+'.join(stack.all(c.id))}" for c in the_catalog.choices)
+        + ", ".join(f"{c.id}={'+'.join(stack.all(c.id))}" for c in the_catalog.choices),
+        err=err,
     )
     then = f" && {result.next_step}" if result.next_step else ""
-    click.echo(f"Next: cd {target}{then}   (see README.md)")
+    click.echo(f"Next: cd {target}{then}   (see README.md)", err=err)
     signum = signals.take_pending()
     if signum is not None:
         raise Interrupted(signum, written=True, target=str(target))
+
+
+@cli.command(cls=CatalogCommand, catalog_flags=_advice_flags, after=None)
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Replay the answers of a YAML file (the output of --json replays too).",
+)
+@click.option("--explain", is_flag=True, help="Show which answer led to which conclusion.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole advice as JSON.")
+@click.option(
+    "--generate",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Run `stackgen new` with the recommended stack into DIR, without asking.",
+)
+def advise(
+    answers_file: Path | None,
+    explain: bool,
+    as_json: bool,
+    generate: Path | None,
+    **answers: Any,
+) -> None:
+    """Not sure what you need? Answer the guide's questions - does the app need a backend at
+    all, would ready services do, which stack for a custom one - and get the `stackgen new`
+    command for it, or the project itself."""
+    from generator import advice_report, advisor
+    from generator.advice import default_rules
+
+    the_catalog = catalog()
+    rules = default_rules()
+    replay = advisor.read_answers_file(answers_file, rules) if answers_file else None
+    interactive = _at_terminal()
+    result = advisor.advise(
+        rules,
+        the_catalog,
+        flags={qid.replace("_", "-"): value for qid, value in answers.items()},
+        answers=replay,
+        ask=(lambda q: _ask(q, err=as_json)) if interactive else None,
+        sources={"answers": f"--answers {answers_file}"},
+    )
+    directory = str(generate) if generate is not None else advisor.DEFAULT_DIR
+    if as_json:
+        import json
+
+        data = advice_report.to_dict(result, rules, the_catalog, directory)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        if interactive:
+            click.echo()  # apart from the last prompt
+        click.echo(
+            advice_report.format_advice(result, rules, the_catalog, directory, explain=explain)
+        )
+    stack = result.stack
+    if generate is not None:
+        if stack is None:
+            raise UsageError(
+                f"--generate {generate}: there is no custom backend to generate; the advice: "
+                + rules.outcomes[result.outcome]
+            )
+        advised = _advised_stack(stack, the_catalog, generate, change=False)
+        _create(advised, the_catalog, generate, err=as_json)
+        return
+    if stack is None or not interactive or as_json:
+        return
+    click.echo()
+    if not click.confirm("Generate this project now?", default=False):
+        return
+    target = Path(click.prompt("Directory", default=advisor.DEFAULT_DIR))
+    change = click.confirm("Change any of the choices first?", default=False)
+    _create(_advised_stack(stack, the_catalog, target, change=change), the_catalog, target)
+
+
+def _ask(question: Question, *, err: bool) -> Any:
+    """Ask one of the advisor's questions, with why we ask it and every answer's meaning."""
+    click.echo(err=err)
+    click.secho(question.ask, bold=True, err=err)
+    click.echo(f"  Why we ask: {question.why}", err=err)
+    for a in question.answers:
+        click.echo(f"  {a.id:<14} {a.label}", err=err)
+    if not question.many:
+        return click.prompt(
+            f"Your answer ({question.flag})",
+            type=click.Choice(question.answer_ids),
+            show_choices=False,
+            err=err,
+        )
+
+    def several(text: str) -> list[str]:
+        from generator.advisor import check_answer
+
+        try:
+            return list(check_answer(question, text.replace(",", " ").split(), question.flag))
+        except StackgenError as exc:
+            raise click.BadParameter(str(exc)) from exc
+
+    return click.prompt(
+        f"Your answers, separated by spaces ({question.flag})", value_proc=several, err=err
+    )
+
+
+def _advised_stack(stack: Stack, the_catalog: Catalog, target: Path, *, change: bool) -> Stack:
+    """The advised stack, resolved as `stackgen new DIR --<choice> ...` resolves it; with
+    ``change``, every choice is asked again with the advice as its default."""
+    from generator.stack import resolve
+
+    choices = {c.id: list(stack.all(c.id)) for c in the_catalog.choices}
+    if not change:
+        return resolve(the_catalog, flags=choices, default_name=target.name)
+
+    def ask(field: str, choice: Choice | None, default: Any) -> Any:
+        if choice is not None and stack[field] in choice.option_ids:
+            default = choices[field] if choice.multiple else stack[field]
+        return _prompt(field, choice, default)
+
+    return resolve(the_catalog, flags={}, ask=ask, default_name=target.name)
 
 
 @cli.command()

@@ -1,5 +1,5 @@
-"""Render a Stack: stage its layers, render once with cookiecutter into a temporary
-directory beside the target, check the result, then move it into place.
+"""Render a Stack: render its layers once (``templating.py``, one Jinja environment) into a
+temporary directory beside the target, check the result, then move it into place.
 
 Nothing is written to the target until the whole tree is rendered and checked; on any
 failure (including Ctrl-C) only what this run created is removed.
@@ -24,14 +24,15 @@ from generator.catalog import Catalog
 from generator.context import build_context
 from generator.errors import CatalogError, FilesystemError, RenderError, TargetExists
 from generator.layers import (
+    STAGES,
     Layer,
     discover_layers,
-    select_layers,
-    stage_template,
+    merge_contributions,
     templates_digest,
     templates_root,
 )
 from generator.stack import TEXT_FIELDS, Stack
+from generator.units import ONE_APP, Unit
 
 ANSWERS_FILE = ".stackgen.yml"
 # The generated project's yamllint line limit.
@@ -117,19 +118,92 @@ def _check_tree(project: Path, copied: list[str]) -> list[str]:
     return sorted(files)
 
 
-def plan(stack: Stack, catalog: Catalog) -> tuple[tuple[Layer, ...], dict[str, Any]]:
-    """The layers a stack needs, in staging order, and the context they render with."""
-    choice_ids = {c.id: c.option_ids for c in catalog.choices}
-    layers = select_layers(discover_layers(templates_root(), choice_ids), stack)
-    if not layers:
+@dataclass(frozen=True)
+class Part:
+    """Files rendered with one context under one folder of the project: the project's own
+    layers at its root, or one unit's layers under the unit's prefix. A project of one unit
+    at its root (a monolith) is one part holding both."""
+
+    prefix: str
+    layers: tuple[Layer, ...]
+    context: dict[str, Any]
+    # Layers whose partials the part's templates may include besides its own: the project's
+    # README takes each unit's sections.
+    partials_from: tuple[Layer, ...] = ()
+
+
+def units_of(stack: Stack, catalog: Catalog) -> tuple[Unit, ...]:
+    """The deployable units the stack's options declare (one option at most may), else the
+    one app at the project's root."""
+    declared = [
+        (f"{choice.id}.{value}", choice.option(value).units)
+        for choice in catalog.choices
+        for value in stack.all(choice.id)
+        if choice.option(value).units
+    ]
+    if len(declared) > 1:
+        raise CatalogError(f"options {declared[0][0]} and {declared[1][0]} both declare units")
+    return declared[0][1] if declared else ONE_APP
+
+
+def plan_parts(
+    stack: Stack, catalog: Catalog, every: tuple[Layer, ...] | None = None
+) -> tuple[Part, ...]:
+    """The layers a stack needs (of ``every`` layer: by default, those under templates/) and
+    the context each renders with, part by part."""
+    if every is None:
+        every = discover_layers(templates_root(), catalog)
+    units = units_of(stack, catalog)
+    project = tuple(la for la in every if la.scope == "project" and la.applies_to(stack))
+    own = [
+        tuple(la for la in every if la.scope == "unit" and la.applies_to(stack, unit))
+        for unit in units
+    ]
+    chosen = _ordered({la.name: la for la in (*project, *(la for ls in own for la in ls))})
+    if not chosen:
         raise CatalogError("no template layer applies to this stack")
-    for layer in layers:
+    for layer in chosen:
         unmet = layer.unmet_requirement(stack)
         if unmet:
             raise CatalogError(
                 f"layer {layer.name} requires {unmet}, and no catalog rule refuses this combination"
             )
-    return layers, build_context(stack, catalog, layers)
+    if len(units) == 1 and not units[0].prefix:
+        context = build_context(stack, catalog, chosen, unit=units[0])
+        context["data"]["units"] = [_unit_entry(units[0], context)]
+        return (Part("", chosen, context),)
+    unit_names = frozenset(la.name for la in chosen if la.scope == "unit")
+    data = merge_contributions(chosen, project_keys_only=unit_names)
+    parts = []
+    entries = []
+    for unit, unit_layers in zip(units, own, strict=True):
+        layers = _ordered({la.name: la for la in (*project, *unit_layers)})
+        context = build_context(stack, catalog, layers, unit=unit)
+        entries.append(_unit_entry(unit, context))
+        # A unit's templates may include the project layers' partials too, as a monolith's do.
+        parts.append(Part(unit.prefix, unit_layers, context, partials_from=layers))
+    data["units"] = entries
+    for part in parts:
+        part.context["data"]["units"] = entries
+    context = build_context(stack, catalog, project, data=data)
+    return (Part("", project, context, partials_from=chosen), *parts)
+
+
+def _ordered(layers: dict[str, Layer]) -> tuple[Layer, ...]:
+    return tuple(sorted(layers.values(), key=lambda la: (STAGES.index(la.stage), la.name)))
+
+
+def _unit_entry(unit: Unit, context: dict[str, Any]) -> dict[str, Any]:
+    """A unit as project layers see it in ``data.units``: name, kind, prefix, its data, and
+    the whole context its own files render with (for the README's unit sections)."""
+    data = {k: v for k, v in context["data"].items() if k != "units"}
+    return {**unit.describe(), "data": data, "context": {**context, "data": data}}
+
+
+def plan(stack: Stack, catalog: Catalog) -> tuple[tuple[Layer, ...], dict[str, Any]]:
+    """Every layer a stack needs, in staging order, and the project's context."""
+    parts = plan_parts(stack, catalog)
+    return _ordered({la.name: la for p in parts for la in p.layers}), parts[0].context
 
 
 def render(
@@ -161,12 +235,12 @@ def render(
 
 
 def _render(stack: Stack, catalog: Catalog, target: Path, *, dry_run: bool, hold: bool) -> Result:
-    layers, context = plan(stack, catalog)
+    parts = plan_parts(stack, catalog)
     notes: list[str] = []
     if dry_run:
         with tempfile.TemporaryDirectory(prefix="stackgen-dry-run-") as tmp:
-            files = _render_tree(stack, catalog, layers, context, Path(tmp))[1]
-        return _result(target, files, layers, context, notes)
+            files = _render_tree(stack, catalog, parts, Path(tmp))[1]
+        return _result(target, files, parts, notes)
 
     parent = target.parent
     # The outermost directory this run creates, so a failure removes exactly that.
@@ -180,7 +254,7 @@ def _render(stack: Stack, catalog: Catalog, target: Path, *, dry_run: bool, hold
         notes.extend(staging_mod.clean_stale(parent))
         # Staging beside the target keeps the final move a rename on one filesystem.
         staging = staging_mod.create(parent, target.name)
-        project, files = _render_tree(stack, catalog, layers, context, staging)
+        project, files = _render_tree(stack, catalog, parts, staging)
         with signals.deferred():
             _move_into_place(project, target)
             committed = True
@@ -196,53 +270,39 @@ def _render(stack: Stack, catalog: Catalog, target: Path, *, dry_run: bool, hold
                 if created is not None:
                     shutil.rmtree(created, ignore_errors=True)
         raise
-    return _result(target, files, layers, context, notes)
+    return _result(target, files, parts, notes)
 
 
 def _render_tree(
-    stack: Stack,
-    catalog: Catalog,
-    layers: tuple[Layer, ...],
-    context: dict[str, Any],
-    staging: Path,
+    stack: Stack, catalog: Catalog, parts: tuple[Part, ...], staging: Path
 ) -> tuple[Path, list[str]]:
-    """Render the project under ``staging/out``, check it, and return it with its file list."""
-    # Imported here so `stackgen --help` and `stackgen options` never load cookiecutter/Jinja.
-    from cookiecutter.exceptions import CookiecutterException, UndefinedVariableInTemplate
-    from cookiecutter.generate import generate_files
-    from jinja2 import TemplateError
+    """Render the project into ``staging/project``, check it, and return it with its files."""
+    # Imported here so `stackgen --help` and `stackgen options` never load Jinja.
+    from generator import templating
 
-    template = stage_template(layers, context, staging / "template")
-    try:
-        project = Path(
-            generate_files(
-                repo_dir=template,
-                context={"cookiecutter": context},
-                output_dir=staging / "out",
-                accept_hooks=False,
-            )
-        )
-    except UndefinedVariableInTemplate as exc:  # its str() dumps the whole context
-        raise RenderError(f"rendering failed: {exc.message}: {exc.error.message}") from exc
-    except (CookiecutterException, TemplateError) as exc:
-        raise RenderError(f"rendering failed: {str(exc).splitlines()[0]}") from exc
+    project = staging / "project"
+    templating.write_parts(
+        [(p.prefix, p.layers, p.context, p.partials_from) for p in parts], project
+    )
     (project / ANSWERS_FILE).write_text(answers_document(stack, catalog), encoding="utf-8")
-    copied = [p for p in _files(project) if _is_copy_only(p, context["_copy_without_render"])]
+    copied = [
+        rel
+        for rel in _files(project)
+        for p in parts
+        if (not p.prefix or rel.startswith(p.prefix + "/"))
+        and templating.copied_as_is(
+            rel[len(p.prefix) + 1 :] if p.prefix else rel, p.context["_copy_without_render"]
+        )
+    ]
     return project, _check_tree(project, copied)
 
 
-def _result(
-    target: Path,
-    files: list[str],
-    layers: tuple[Layer, ...],
-    context: dict[str, Any],
-    notes: list[str],
-) -> Result:
+def _result(target: Path, files: list[str], parts: tuple[Part, ...], notes: list[str]) -> Result:
     return Result(
         target=target,
         files=tuple(files),
-        layers=tuple(la.name for la in layers),
-        next_step=context["data"].get("next_step"),
+        layers=tuple(la.name for la in _ordered({la.name: la for p in parts for la in p.layers})),
+        next_step=parts[0].context["data"].get("next_step"),
         notes=tuple(notes),
     )
 
@@ -274,12 +334,6 @@ _HINTS = {
 
 def _files(project: Path) -> list[str]:
     return [p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()]
-
-
-def _is_copy_only(rel: str, globs: list[str]) -> bool:
-    from fnmatch import fnmatch
-
-    return any(fnmatch(rel, g) for g in globs)
 
 
 def _move_into_place(project: Path, target: Path) -> None:

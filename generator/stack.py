@@ -122,14 +122,21 @@ def check_name(value: Any, flag: str = "--name") -> tuple[str, str]:
     return name, slug
 
 
-def read_answers_file(path: Path | str, catalog: Catalog) -> dict[str, Any]:
-    """Load a ``.stackgen.yml`` (or any YAML answers file) into a plain answers mapping."""
-    path = Path(path)
+def answers_mapping(path: Path) -> dict[Any, Any]:
+    """The answers in a YAML (or JSON) file given to ``--answers``: the file's mapping, or its
+    ``answers`` member (``.stackgen.yml``, ``advise --json``)."""
     data = load_yaml(path, "--answers")
     if isinstance(data, dict) and isinstance(data.get("answers"), dict):
         data = data["answers"]
     if not isinstance(data, dict):
         raise AnswersFileError(f"--answers: {path} must be a mapping of answers")
+    return data
+
+
+def read_answers_file(path: Path | str, catalog: Catalog) -> dict[str, Any]:
+    """Load a ``.stackgen.yml`` (or any YAML answers file) into a plain answers mapping."""
+    path = Path(path)
+    data = answers_mapping(path)
     known = set(TEXT_FIELDS) | {c.id for c in catalog.choices}
     unknown = sorted(set(map(str, data)) - known)
     if unknown:

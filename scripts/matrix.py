@@ -8,7 +8,7 @@ result: every combination is generated and its deploy/CI config validated (secon
 but the expensive application checks (install, lint, types, tests) run once per distinct
 application: combinations whose generated files are identical outside the deploy and CI
 config (Dockerfile, .dockerignore, compose files, deploy/, infra/, .github/, .platform/,
-README.md, .stackgen.yml, .checkov.yaml)
+fly.toml, app.json, heroku.yml, README.md, .stackgen.yml, .checkov.yaml)
 share one run. The grouping is by content, so a layer that changes app code for one
 infrastructure automatically gets its own run. uv's cache is shared by every install.
 """
@@ -41,7 +41,16 @@ from tests.harness import (
     generate,
 )
 
-DEPLOY_ONLY = ("Dockerfile", ".dockerignore", "README.md", ".stackgen.yml", ".checkov.yaml")
+DEPLOY_ONLY = (
+    "Dockerfile",
+    ".dockerignore",
+    "README.md",
+    ".stackgen.yml",
+    ".checkov.yaml",
+    "fly.toml",
+    "app.json",
+    "heroku.yml",
+)
 DEPLOY_DIRS = ("deploy", "infra", ".github", ".platform")
 
 

@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.catalog import Catalog
+from generator.layers import templates_root
 from generator.render import plan, render
 from generator.stack import Stack
+from tests.store_proxy import StoreProxy
 
 PASSED, FAILED, NOT_RUN = "passed", "failed", "not run"
 APP_STEPS = ("install", "lint", "types", "tests", "serve", "fuzz")
@@ -287,7 +289,10 @@ def node_bin() -> Path:
 
 
 def project_env(extra: dict[str, str], runtime: str | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "DATABASE_URL")}
+    # Without PYTHONDONTWRITEBYTECODE (set on this machine, not on a usual workstation): each
+    # step of a Python project would compile every module it imports again, seconds a step.
+    dropped = ("VIRTUAL_ENV", "DATABASE_URL", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # uv from the test extra
     if runtime == "node":
         env["PATH"] = f"{node_bin()}{os.pathsep}{env['PATH']}"
@@ -330,6 +335,9 @@ def app_checks(stack: Stack, catalog: Catalog, project: Path) -> list[Step]:
                 spawned.append(Spawned(service))
         database = next(iter(databases.values()), own_name)
         port = spawned[0].port if spawned else 0
+        # The primary store, which the serve step's outage drill takes away (none for SQLite).
+        primary = SERVICES.get(stack.selections["database"][0])
+        store_port = (port if primary.spawn else primary.port) if primary else 0
         extra = {
             k: v.format(database=database, port=port) for k, v in harness.get("env", {}).items()
         }
@@ -360,7 +368,9 @@ def app_checks(stack: Stack, catalog: Catalog, project: Path) -> list[Step]:
                     "fuzz_path": harness.get("fuzz_path", "/openapi.json"),
                     "hooks": harness.get("fuzz_hooks"),
                 }
-                served = _serve_and_fuzz(harness.get("serve"), migrate, project, env, steps, **fuzz)
+                served = _serve_and_fuzz(
+                    harness.get("serve"), migrate, project, env, steps, store_port, **fuzz
+                )
                 steps.extend(served)
                 break
             if name not in commands:
@@ -399,6 +409,7 @@ def _serve_and_fuzz(
     project: Path,
     env: dict[str, str],
     before: list[Step],
+    store_port: int = 0,
     checks: str = "all",
     fuzz_path: str = "/openapi.json",
     hooks: str | None = None,
@@ -412,7 +423,11 @@ def _serve_and_fuzz(
     `checks` in its layer (`harness.fuzz_checks`): its own tests hold it to its XSD. A GraphQL
     API is fuzzed from its endpoint's introspection instead (`harness.fuzz_path`). A layer's
     `harness.fuzz_hooks` names a file beside this one that registers checks of its own
-    (fuzz_graphql.py, fuzz_jsonapi.py)."""
+    (fuzz_graphql.py, fuzz_jsonapi.py).
+
+    Around the fuzzing, the app is held to its limits as a client sees them (`_limits`, slow
+    clients), and, where its store is a server, the store is taken away and given back under
+    it through a proxy the harness controls (`_outage`)."""
     if not serve:
         reason = "not run: the language layer declares no serve command"
         return [Step("serve", NOT_RUN, reason), Step("fuzz", NOT_RUN, reason)]
@@ -421,7 +436,31 @@ def _serve_and_fuzz(
         return [Step("serve", NOT_RUN, reason), Step("fuzz", NOT_RUN, reason)]
     start = time.monotonic()
     port = _free_port()
-    env = {**env, "PORT": str(port), "ENVIRONMENT": "development"}
+    env = {**env, "PORT": str(port), "ENVIRONMENT": "development", **SLOW_CLIENT_LIMITS}
+    proxy = StoreProxy(store_port) if store_port else None
+    if proxy:
+        # The app reaches its store only through the proxy.
+        here, there = f"127.0.0.1:{store_port}", f"127.0.0.1:{proxy.port}"
+        env = {name: value.replace(here, there) for name, value in env.items()}
+    try:
+        return _serve(serve, migrate, project, env, port, proxy, start, checks, fuzz_path, hooks)
+    finally:
+        if proxy:
+            proxy.close()
+
+
+def _serve(
+    serve: dict[str, Any],
+    migrate: list[str] | None,
+    project: Path,
+    env: dict[str, str],
+    port: int,
+    proxy: StoreProxy | None,
+    start: float,
+    checks: str,
+    fuzz_path: str,
+    hooks: str | None,
+) -> list[Step]:
     prepare = list(serve.get("prepare", []))
     if migrate:
         prepare.append([*serve.get("run", []), *migrate])
@@ -443,7 +482,11 @@ def _serve_and_fuzz(
         if not ready:
             detail = f"{' '.join(argv)}: /readyz never answered 200\n{_tail(log.read_text())}"
             return [Step("serve", FAILED, detail, seconds), Step("fuzz", NOT_RUN, "not run")]
-        steps = [Step("serve", PASSED, "", seconds), _limits(base, fuzz_path)]
+        steps = [
+            Step("serve", PASSED, "", seconds),
+            _limits(base, fuzz_path),
+            _slow_client(base),
+        ]
         fuzz = [
             str(BIN / "schemathesis"), "run", f"{base}{fuzz_path}",
             "--checks", checks, "--max-examples", FUZZ_EXAMPLES,
@@ -452,6 +495,8 @@ def _serve_and_fuzz(
         if hooks:
             env = {**env, "SCHEMATHESIS_HOOKS": str(Path(__file__).with_name(hooks))}
         steps.append(_run("fuzz", fuzz, project, env))
+        if proxy:
+            steps.append(_outage(base, fuzz_path, proxy, log))
         return steps
     finally:
         stop_server(server)
@@ -471,8 +516,8 @@ LIMIT = 1_048_576  # the generated services' default MAX_BODY_BYTES
 SECURITY_HEADERS = ("x-content-type-options", "content-security-policy", "referrer-policy")
 
 
-def _request(url: str) -> tuple[int, Any, bytes]:
-    """(status, headers, body) of a GET, 4xx and 5xx included."""
+def _request(url: str | urllib.request.Request) -> tuple[int, Any, bytes]:
+    """(status, headers, body) of a request (a URL: a GET), 4xx and 5xx included."""
     import urllib.error
 
     try:
@@ -531,6 +576,122 @@ def _limits(base: str, fuzz_path: str) -> Step:
     return Step("limits", FAILED if problems else PASSED, detail, time.monotonic() - start)
 
 
+# The serve step runs the app with short limits on slow clients, so the drill is quick.
+SLOW_CLIENT_LIMITS = {"HEADERS_TIMEOUT_SECONDS": "2", "REQUEST_TIMEOUT_SECONDS": "4"}
+DRIP_SECONDS, DRIP_FOR = 0.5, 15.0
+
+
+def _slow_client(base: str) -> Step:
+    """A client that sends its request head a header line at a time, never finishing: the
+    server must answer 408 (or nothing) and close the connection while the client drips."""
+    from urllib.parse import urlsplit
+
+    start = time.monotonic()
+    url = urlsplit(base)
+    answer, closed = b"", False
+    with socket.create_connection((url.hostname, url.port), timeout=DRIP_SECONDS) as client:
+        client.sendall(b"GET /healthz HTTP/1.1\r\nHost: harness\r\n")
+        while not closed and time.monotonic() - start < DRIP_FOR:
+            try:
+                chunk = client.recv(4096)
+                closed = chunk == b""
+                answer += chunk
+            except TimeoutError:
+                try:
+                    client.sendall(b"X-Slow: 1\r\n")
+                except OSError:
+                    closed = True
+            except OSError:
+                closed = True
+    seconds = time.monotonic() - start
+    status = answer.split(b"\r\n", 1)[0].decode("latin-1")
+    if not closed:
+        detail = f"a client dripping its headers was still connected after {DRIP_FOR:.0f} s"
+    elif answer and not status.startswith("HTTP/1.1 408"):
+        detail = f"a client dripping its headers got {status!r}, not 408"
+    else:
+        limit = SLOW_CLIENT_LIMITS["HEADERS_TIMEOUT_SECONDS"]
+        detail = f"dripping headers cut off after {seconds:.1f} s ({limit} s limit): {status}"
+        return Step("slow client", PASSED, detail, seconds)
+    return Step("slow client", FAILED, detail, seconds)
+
+
+def _store_request(base: str, fuzz_path: str) -> Callable[[], tuple[int, Any, bytes]] | None:
+    """A request that needs the store: GET on the items collection the OpenAPI document lists,
+    or a GraphQL query of it; None where the HTTP side has none (gRPC serves its items)."""
+    import json
+
+    if not fuzz_path.endswith(".json"):
+        query = json.dumps({"query": "{ items(first: 1) { totalCount } }"}).encode()
+
+        def graphql() -> tuple[int, Any, bytes]:
+            request = urllib.request.Request(
+                f"{base}{fuzz_path}", data=query, headers={"content-type": "application/json"}
+            )
+            return _request(request)
+
+        return graphql
+    paths = json.loads(_request(f"{base}{fuzz_path}")[2]).get("paths", {})
+    collections = [p for p, ops in paths.items() if "get" in ops and p.endswith("/items")]
+    if not collections:
+        return None
+    return lambda: _request(f"{base}{collections[0]}")
+
+
+def _unavailable(answer: tuple[int, Any, bytes], graphql: bool) -> str:
+    """What is wrong with an answer given while the store is away ("" if nothing)."""
+    import json
+
+    status, headers, body = answer
+    if graphql:
+        errors = json.loads(body).get("errors") or [{}]
+        code = errors[0].get("extensions", {}).get("code")
+        return "" if code == "UNAVAILABLE" else f"GraphQL error code {code!r}, not UNAVAILABLE"
+    if status != 503 or not headers.get("retry-after"):
+        return f"{status} with Retry-After {headers.get('retry-after')!r}, not 503 with one"
+    return ""
+
+
+def _outage(base: str, fuzz_path: str, proxy: StoreProxy, log: Path) -> Step:
+    """The store taken away under the running app, then given back: requests that need it get
+    503 with Retry-After (GraphQL: UNAVAILABLE), /readyz follows it down and up with no
+    restart, and the log says so once each way, with no error traces."""
+    start = time.monotonic()
+    problems: list[str] = []
+    store_request = _store_request(base, fuzz_path)
+    graphql = not fuzz_path.endswith(".json")
+    logged = log.stat().st_size
+    proxy.cut()
+    try:
+        if store_request:
+            for _ in range(3):
+                if wrong := _unavailable(store_request(), graphql):
+                    problems.append(f"store away: {wrong}")
+                    break
+        if _request(f"{base}/readyz")[0] != 503:
+            problems.append("store away: /readyz did not answer 503")
+    finally:
+        proxy.restore()
+    deadline = time.monotonic() + SERVE_TIMEOUT
+    while _request(f"{base}/readyz")[0] != 200 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    if _request(f"{base}/readyz")[0] != 200:
+        problems.append(f"store back: /readyz not 200 within {SERVE_TIMEOUT} s")
+    elif store_request and (answer := store_request())[0] != 200:
+        problems.append(f"store back: the request answered {answer[0]}")
+    with open(log, "rb") as lines:
+        lines.seek(logged)
+        during = lines.read().decode("utf-8", "replace")
+    for message in ("store unavailable", "store available again"):
+        if during.count(message) != 1:
+            problems.append(f"the log says {message!r} {during.count(message)} times, not once")
+    if "Traceback" in during or "unhandled error" in during:
+        problems.append("the log holds an error trace:\n" + _tail(during, 20))
+    checked = "the store request 503, " if store_request else ""
+    detail = "; ".join(problems) or f"{checked}/readyz 503 then 200, logged once each way"
+    return Step("store outage", FAILED if problems else PASSED, detail, time.monotonic() - start)
+
+
 def _wait_ready(url: str, server: subprocess.Popen[bytes]) -> bool:
     deadline = time.monotonic() + SERVE_TIMEOUT
     while time.monotonic() < deadline and server.poll() is None:
@@ -551,6 +712,21 @@ def _yaml_files(project: Path) -> list[Path]:
         for p in project.rglob("*")
         if p.suffix in (".yml", ".yaml") and not skip & set(p.relative_to(project).parts)
     )
+
+
+# Deploy files no built-in schema covers -> the schema vendored for them in templates/schemas/
+# (its source and licence are in the README there).
+VENDORED_SCHEMAS = {
+    "fly.toml": "fly.json",
+    "app.json": "heroku-app.json",
+    "heroku.yml": "heroku-yml.json",
+    "deploy/cloud-run/service.yaml": "cloud-run-v1.json",
+    "deploy/cloud-run/migrate-job.yaml": "cloud-run-v1.json",
+}
+
+
+def vendored_schema(name: str) -> Path:
+    return templates_root() / "schemas" / name
 
 
 def _validators(project: Path) -> Iterable[tuple[str, list[str]]]:
@@ -586,6 +762,17 @@ def _validators(project: Path) -> Iterable[tuple[str, list[str]]]:
                 str(compose),
             ],
         )
+    for deploy_file, schema in VENDORED_SCHEMAS.items():
+        if (project / deploy_file).exists():
+            yield (
+                f"{deploy_file} schema",
+                [
+                    str(BIN / "check-jsonschema"),
+                    "--schemafile",
+                    str(vendored_schema(schema)),
+                    str(project / deploy_file),
+                ],
+            )
     manifests = sorted((project / "deploy" / "k8s").glob("*.yaml"))
     if manifests:
         # --strict: without it, unknown fields pass.

@@ -60,6 +60,20 @@ def _broken(edit):
             "rule 'r3' has no 'instead'",
         ),
         (
+            lambda d: d["choices"][2]["options"][0].update(groups=["postgresql"]),
+            "option 'database.sqlite': group 'postgresql' is also an option id",
+        ),
+        (
+            lambda d: d["choices"][2]["options"][0].update(groups="sql"),
+            "option 'database.sqlite': groups must be a list of lower-case ids",
+        ),
+        (
+            lambda d: d["rules"].append(
+                {"id": "r4", "when": {"database": ["sql+redis"]}, "reason": "x", "instead": "y"}
+            ),
+            "rule 'r4' when: group 'database.sql' cannot be part of",
+        ),
+        (
             lambda d: d["presets"][0]["answers"].update(api="soap"),
             "preset 'python-postgres' answers names unknown option 'api.soap'",
         ),
@@ -99,7 +113,7 @@ def test_the_covering_array_covers_every_valid_pair(catalog) -> None:
 
 def test_every_option_has_a_template_layer(catalog) -> None:
     """Adding an option means a catalog entry plus its layer: none may be left without."""
-    layers = discover_layers(templates_root(), {c.id: c.option_ids for c in catalog.choices})
+    layers = discover_layers(templates_root(), catalog)
     for stack in all_stacks(catalog):
         chosen = [la for la in layers if la.applies_to(stack)]
         for choice in catalog.choices:
@@ -118,9 +132,17 @@ def test_every_allowed_combination_plans(catalog) -> None:
         assert layers and context["data"]
 
 
-def rule_flags(catalog, when) -> dict[str, list[str]]:
-    """The flags that select a rule's combination (a secondary store gets the default primary)."""
+def catalog_rule(catalog, rule_id):
+    return next(r for r in catalog.rules if r.id == rule_id)
+
+
+def rule_flags(catalog, when, unless=None) -> dict[str, list[str]]:
+    """The flags that select a rule's combination (a secondary store gets the default primary;
+    a choice its ``unless`` names gets the first option that does not let it through)."""
     flags = {}
+    for cid, values in (unless or {}).items():
+        spared = set(values if isinstance(values, list | tuple) else [values])
+        flags[cid] = [next(o for o in catalog.choice(cid).option_ids if o not in spared)]
     for cid, values in when.items():
         values = list(values) if isinstance(values, list | tuple) else [values]
         choice = catalog.choice(cid)
@@ -137,7 +159,7 @@ def rule_flags(catalog, when) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("rule", RAW.get("rules") or [], ids=lambda r: r["id"])
 def test_every_rule_refuses_its_combination(catalog, rule) -> None:
-    flags = rule_flags(catalog, rule["when"])
+    flags = rule_flags(catalog, catalog_rule(catalog, rule["id"]).when, rule.get("unless"))
     with pytest.raises(IncompatibleChoices, match=rule["reason"][:30]):
         resolve(catalog, flags={"name": "x", **flags}, no_input=True)
 
@@ -147,3 +169,11 @@ def test_presets_resolve(catalog) -> None:
         stack = resolve(catalog, flags={"name": "p"}, preset=preset.answers, no_input=True)
         for cid, value in preset.answers.items():
             assert list(stack.all(cid)) == (value if isinstance(value, list) else [value])
+
+
+def test_a_group_stands_for_its_options_in_rules_and_layers(catalog) -> None:
+    database = catalog.choice("database")
+    assert database.groups["sql"] == ("sqlite", "postgresql", "mysql")
+    assert database.expand(["sql", "redis"], "here") == ("sqlite", "postgresql", "mysql", "redis")
+    layers = {la.name: la for la in discover_layers(templates_root(), catalog)}
+    assert layers["shared/python-sql"].when["database"] == ("sqlite", "postgresql", "mysql")

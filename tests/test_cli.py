@@ -241,7 +241,7 @@ def test_every_rule_is_refused_by_the_cli(tmp_path, rule) -> None:
     from tests.test_catalog import rule_flags
 
     args = ["new", "--no-input", "x"]
-    for choice_id, values in rule_flags(default_catalog(), rule.when).items():
+    for choice_id, values in rule_flags(default_catalog(), rule.when, rule.unless).items():
         for value in values:
             args += [f"--{choice_id}", value]
     code, _, err = run(args, tmp_path)

@@ -213,14 +213,15 @@ def test_a_signal_during_the_move_is_delivered_after_it(catalog, tmp_path, monke
 
 
 def test_a_signal_while_rendering_removes_everything(catalog, tmp_path, monkeypatch) -> None:
-    real_stage = render_mod.stage_template
+    from generator import templating
 
-    def stage_and_signal(*args, **kwargs):
-        staged = real_stage(*args, **kwargs)
+    real_write = templating.write_parts
+
+    def write_and_signal(*args, **kwargs) -> None:
+        real_write(*args, **kwargs)
         os.kill(os.getpid(), signal.SIGHUP)
-        return staged
 
-    monkeypatch.setattr(render_mod, "stage_template", stage_and_signal)
+    monkeypatch.setattr(templating, "write_parts", write_and_signal)
     stack = resolve(catalog, flags={"name": "demo"}, no_input=True)
     with pytest.raises(Interrupted) as caught:
         render_mod.render(stack, catalog, tmp_path / "deep" / "out")

@@ -57,3 +57,11 @@ def test_generated_project_passes_every_check(stack, tmp_path) -> None:
     assert "checkov" in names
     if stack["infrastructure"] == "kubernetes":
         assert "kubernetes-validate" in names
+    if stack["infrastructure"] == "fly":
+        assert "fly.toml schema" in names
+    if stack["infrastructure"] in ("aws-elastic-beanstalk", "aws-ecs-fargate"):
+        assert "cfn-lint deploy/aws/template.yaml" in names
+    if stack["infrastructure"] == "google-cloud-run":
+        assert "deploy/cloud-run/service.yaml schema" in names
+    if stack["infrastructure"] == "heroku":
+        assert {"app.json schema", "heroku.yml schema"} <= set(names)

@@ -1,5 +1,6 @@
 """The installed package, as a new user gets it: `pip install .` into a fresh venv, then
-`stackgen new` from an unrelated directory renders the same tree as the source checkout."""
+`stackgen new` from an unrelated directory renders the same tree as the source checkout, and
+`stackgen advise` finds its rules."""
 
 import subprocess
 import venv
@@ -44,3 +45,14 @@ def test_the_installed_wheel_renders_what_the_checkout_renders(tmp_path, catalog
         }
 
     assert tree(work / "demo") == tree(tmp_path / "expected")
+
+    # The advisor's rules (generator/advice.yaml) ship too: `advise` works from the wheel.
+    proc = subprocess.run(
+        [str(tmp_path / "venv" / "bin" / "stackgen"), "advise", "--internet", "no"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("No backend needed.")

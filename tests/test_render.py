@@ -103,15 +103,15 @@ def test_dry_run_writes_nothing(catalog, tmp_path) -> None:
 
 @pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
 def test_a_failure_mid_render_leaves_nothing_behind(catalog, tmp_path, monkeypatch, error) -> None:
-    import cookiecutter.generate as cg
+    from generator import templating
 
-    real = cg.generate_files
+    real = templating.write_parts
 
     def interrupted(*args, **kwargs):
         real(*args, **kwargs)  # a full tree exists in staging...
         raise error("stop")  # ...and then the user presses Ctrl-C
 
-    monkeypatch.setattr(cg, "generate_files", interrupted)
+    monkeypatch.setattr(templating, "write_parts", interrupted)
     with pytest.raises(error):
         render(_stack(catalog), catalog, tmp_path / "new" / "demo")
     assert os.listdir(tmp_path) == []

@@ -1,20 +1,26 @@
 """DynamoDB's own fixtures (tests/conftest.py adds them to the ones every store shares): a
 real DynamoDB-compatible server, over HTTP - DATABASE_URL when set (DynamoDB Local from
 `docker compose up -d db`, CI's service container), else a moto_server (a dev dependency) this
-test run starts on a free port and stops at the end.
+test run starts on a free port and stops at the end - and a table of the run's own there,
+deleted at the end, so the table DYNAMODB_TABLE names is never touched.
 
 Every test makes sure the table exists (as `python -m app.migrate` does) and starts with no
 items.
 """
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 
+import boto3
 import pytest
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
 from app.core.config import Settings
 from app.core.dynamodb import Database
@@ -50,6 +56,33 @@ def database_url() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_table(local_credentials: None, database_url: str) -> Iterator[None]:
+    """Every Settings the tests make (and the server tests/core/test_server.py starts) reads
+    DYNAMODB_TABLE from the environment: it names `test_<table>_<random>` for the whole run."""
+    table = f"test_{os.environ.get('DYNAMODB_TABLE') or 'items'}_{uuid.uuid4().hex[:8]}"
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=database_url,
+        region_name=Settings().aws_region,
+        config=Config(connect_timeout=5, retries={"max_attempts": 1}),
+    )
+    try:
+        client.list_tables(Limit=1)
+    except (BotoCoreError, ClientError) as exc:
+        pytest.exit(
+            f"cannot reach DynamoDB at {database_url} ({type(exc).__name__}): start DynamoDB "
+            "Local with `docker compose up -d db`, or leave DATABASE_URL unset to have the "
+            "tests start moto_server",
+            returncode=2,
+        )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DYNAMODB_TABLE", table)
+        yield
+    with contextlib.suppress(client.exceptions.ResourceNotFoundException):  # (no test made it)
+        client.delete_table(TableName=table)
 
 
 def _wait_for(port: int, seconds: float = 30) -> None:

@@ -1,22 +1,28 @@
 """MongoDB's own fixtures (tests/conftest.py adds them to the ones every store shares): a
-real MongoDB, DATABASE_URL when set, else the development database.
+database of the run's own on a real MongoDB - the server DATABASE_URL names, else the compose
+one - dropped at the end, so the data in the database DATABASE_URL names is never touched.
 
-Every test makes the indexes (as `python -m app.migrate` does) and starts with no items, so
-point DATABASE_URL at a database of the tests' own.
+Every test makes the indexes (as `python -m app.migrate` does) and starts with no items.
 """
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from app.core.config import Settings
 from app.core.mongo import Database
+from tests.mongodb_server import throwaway_database
+
+# The compose server: where the tests make their database when DATABASE_URL names no other.
+TEST_SERVER = "mongodb://127.0.0.1:27017/app"
 
 
 @pytest.fixture(scope="session")
-def database_url() -> str:
-    return os.environ.get("DATABASE_URL", Settings().database_url)
+def database_url() -> Iterator[str]:
+    server = os.environ.get("DATABASE_URL") or TEST_SERVER
+    with throwaway_database(server, setting="DATABASE_URL", service="db") as url:
+        yield url
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@
 {%- set error_type = "application/problem+xml" if xml else "application/vnd.api+json" if jsonapi else "application/problem+json" -%}
 import { expect, it } from "vitest";
 
-import { startApp } from "./helpers.js";
+import { {% if not (graphql or grpc) %}expectUnavailable, itAcrossOutage, {% endif %}startApp } from "./helpers.js";
 
 it("turns an unexpected error into a 500 problem without leaking its message", async () => {
   const app = await startApp();
@@ -73,5 +73,31 @@ it("passes a database failure on as a 500 problem, not as a conflict", async () 
 {%- endif %}
   await app.close();
   expect(response.statusCode).toBe(500);
+});
+
+itAcrossOutage(
+  "answers 503 while the database is down, logged once",
+  "database",
+  (app) => expectUnavailable(app, "/items"),
+  async (app) => {
+    await expect
+      .poll(async () => (await app.inject("/items")).statusCode, { timeout: 5_000 })
+      .toBe(200);
+  },
+);
+
+it("says in the OpenAPI document that each store route may answer 503", async () => {
+  const app = await startApp();
+  const document = (await app.inject("/openapi.json")).json<{
+    paths: Record<string, Record<string, { responses: Record<string, { headers?: object }> }>>;
+  }>();
+  await app.close();
+  const operations = Object.entries(document.paths)
+    .filter(([path]) => path.startsWith("/items"))
+    .flatMap(([, methods]) => Object.values(methods));
+  expect(operations.length).toBeGreaterThan(0);
+  for (const operation of operations) {
+    expect(operation.responses["503"]?.headers).toHaveProperty("Retry-After");
+  }
 });
 {%- endif %}

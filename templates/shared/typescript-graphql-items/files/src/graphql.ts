@@ -16,7 +16,7 @@ import {
 } from "graphql";
 import type { IResolvers, MercuriusContext } from "mercurius";
 
-import { AppError } from "./problems.js";
+import { AppError, UnavailableError } from "./problems.js";
 import { ItemCreate, ItemUpdate, type ItemService, type ItemView } from "./schemas/items.js";
 {%- if modular %}
 import type { ReportService } from "./modules/reports/index.js";
@@ -125,7 +125,12 @@ declare module "mercurius" {
 }
 
 const BAD_USER_INPUT = "BAD_USER_INPUT";
-const CODES: Record<number, string> = { 404: "NOT_FOUND", 409: "CONFLICT", 422: BAD_USER_INPUT };
+const CODES: Record<number, string> = {
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  422: BAD_USER_INPUT,
+  503: "UNAVAILABLE",
+};
 
 function userInputError(message: string, errors?: { field: string; message: string }[]) {
   return new GraphQLError(message, {
@@ -133,14 +138,19 @@ function userInputError(message: string, errors?: { field: string; message: stri
   });
 }
 
-/** The use case's result; its errors become GraphQL errors with a code. */
+/** The use case's result; its errors become GraphQL errors with a code (a store that cannot be
+ * reached: UNAVAILABLE, with the seconds to wait before retrying, as HTTP's Retry-After). */
 async function answer<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
     if (error instanceof AppError) {
       const code = CODES[error.status] ?? "INTERNAL_SERVER_ERROR";
-      throw new GraphQLError(error.message, { extensions: { code }, originalError: error });
+      const extensions =
+        error instanceof UnavailableError
+          ? { code, retryAfter: error.retryAfterSeconds }
+          : { code };
+      throw new GraphQLError(error.message, { extensions, originalError: error });
     }
     throw error;
   }

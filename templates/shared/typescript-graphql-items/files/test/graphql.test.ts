@@ -1,10 +1,11 @@
 /** The GraphQL API over HTTP: queries, mutations, cursor pages, error codes, request limits. */
 import { readFileSync } from "node:fs";
 
+import type { FastifyInstance } from "fastify";
 import { beforeEach, describe, expect, it } from "vitest";
 
 import { MAX_ALIASES, MAX_DEPTH, MAX_TOKENS, coded, schemaSdl } from "../src/graphql.js";
-import { useApp } from "./helpers.js";
+import { itAcrossOutage, UNAVAILABLE, useApp } from "./helpers.js";
 import { emptyItems } from "./store.js";
 
 interface GraphQLBody {
@@ -281,4 +282,29 @@ describe("schema.graphql", () => {
     const file = readFileSync(new URL("../schema.graphql", import.meta.url), "utf8");
     expect(file, "schema.graphql is stale: run `npm run schema` and commit it").toBe(schemaSdl());
   });
+});
+
+describe("a database outage", () => {
+  const count = async (app: FastifyInstance) => {
+    const payload = { query: "{ items { totalCount } }" };
+    return (await app.inject({ method: "POST", url: "/graphql", payload })).json<GraphQLBody>();
+  };
+  itAcrossOutage(
+    "is an UNAVAILABLE error with retryAfter, logged once",
+    "database",
+    async (app) => {
+      for (const attempt of [1, 2]) {
+        expect((await count(app)).errors, `attempt ${String(attempt)}`).toEqual([
+          expect.objectContaining({
+            message: UNAVAILABLE,
+            path: ["items"],
+            extensions: { code: "UNAVAILABLE", retryAfter: 5 },
+          }),
+        ]);
+      }
+    },
+    async (app) => {
+      await expect.poll(async () => (await count(app)).errors, { timeout: 5_000 }).toBeUndefined();
+    },
+  );
 });

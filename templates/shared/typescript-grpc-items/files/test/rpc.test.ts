@@ -34,7 +34,7 @@ import {
   type UpdateItemRequest,
 } from "../src/gen/items/v1/items.js";
 import { pageToken, toStatus } from "../src/rpc/items.js";
-import { startApp, testConfig } from "./helpers.js";
+import { itAcrossOutage, startApp, testConfig, UNAVAILABLE } from "./helpers.js";
 import { emptyItems } from "./store.js";
 
 let app: FastifyInstance;
@@ -383,4 +383,44 @@ describe.each<Version>(["v1", "v1alpha"])("reflection (grpc.reflection.%s)", (ve
       createTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
     });
   });
+});
+
+describe("a database outage", () => {
+  /** ListItems on the app's own gRPC port. */
+  const listOn = async (app: FastifyInstance) => {
+    await app.ready();
+    const other = new ItemServiceClient(
+      `127.0.0.1:${String(app.grpcPort)}`,
+      credentials.createInsecure(),
+    );
+    try {
+      return await call<ListItemsResponse>((done) =>
+        other.listItems({ pageSize: 0, pageToken: "", nameContains: "" }, done),
+      );
+    } finally {
+      other.close();
+    }
+  };
+  itAcrossOutage(
+    "is UNAVAILABLE, logged once",
+    "database",
+    async (app) => {
+      for (const attempt of [1, 2]) {
+        const error = await listOn(app).then(
+          () => undefined,
+          (failure: unknown) => failure as ServiceError,
+        );
+        expect(error, `attempt ${String(attempt)}`).toMatchObject({
+          code: status.UNAVAILABLE,
+          details: UNAVAILABLE,
+        });
+      }
+    },
+    async (app) => {
+      await expect
+        .poll(async () => (await codeOf(listOn(app))) ?? "OK", { timeout: 5_000 })
+        .toBe("OK");
+    },
+    { grpcPort: 0 },
+  );
 });

@@ -14,6 +14,7 @@ import {
   ItemCreate,
   ItemUpdate,
   MAX_INT,
+  named,
   type ItemService,
   type ItemView,
 } from "./schemas/items.js";
@@ -75,31 +76,37 @@ const Included = Type.Optional(
   Type.Array(ItemResource, { description: "The related items ?include asked for" }),
 );
 
-export const ItemDocument = Type.Object({
-  jsonapi: JsonApiObject,
-  data: ItemResource,
-  links: SelfLink,
-  included: Included,
-});
+export const ItemDocument = named(
+  "ItemDocument",
+  Type.Object({
+    jsonapi: JsonApiObject,
+    data: ItemResource,
+    links: SelfLink,
+    included: Included,
+  }),
+);
 export type ItemDocument = Static<typeof ItemDocument>;
 
-export const ItemCollectionDocument = Type.Object({
-  jsonapi: JsonApiObject,
-  data: Type.Array(ItemResource),
-  links: Type.Object({
-    self: Link,
-    first: Link,
-    last: Link,
-    // Left out when there is no such page (JSON:API's own schema takes every member of links
-    // to be a link, so not null).
-    prev: Type.Optional(Link),
-    next: Type.Optional(Link),
+export const ItemCollectionDocument = named(
+  "ItemCollectionDocument",
+  Type.Object({
+    jsonapi: JsonApiObject,
+    data: Type.Array(ItemResource),
+    links: Type.Object({
+      self: Link,
+      first: Link,
+      last: Link,
+      // Left out when there is no such page (JSON:API's own schema takes every member of links
+      // to be a link, so not null).
+      prev: Type.Optional(Link),
+      next: Type.Optional(Link),
+    }),
+    meta: Type.Object({
+      total: Type.Integer({ description: "Items matching the filter, over all pages" }),
+    }),
+    included: Included,
   }),
-  meta: Type.Object({
-    total: Type.Integer({ description: "Items matching the filter, over all pages" }),
-  }),
-  included: Included,
-});
+);
 export type ItemCollectionDocument = Static<typeof ItemCollectionDocument>;
 
 // A resource of another type is a 409 (the spec's rule), so any string passes validation; the
@@ -124,24 +131,30 @@ const NewRelationships = Type.Object(
 );
 export type NewRelationships = Static<typeof NewRelationships>;
 
-export const NewItemDocument = Type.Object({
-  data: Type.Object({
-    type: ResourceType,
-    // Ids are the server's: the document offers none, and the route refuses a client-generated
-    // one with 403.
-    attributes: ItemCreate,
-    relationships: Type.Optional(NewRelationships),
+export const NewItemDocument = named(
+  "NewItemDocument",
+  Type.Object({
+    data: Type.Object({
+      type: ResourceType,
+      // Ids are the server's: the document offers none, and the route refuses a client-generated
+      // one with 403.
+      attributes: ItemCreate,
+      relationships: Type.Optional(NewRelationships),
+    }),
   }),
-});
+);
 
-export const ItemChangesDocument = Type.Object({
-  data: Type.Object({
-    type: ResourceType,
-    id: Type.String(),
-    attributes: Type.Optional(ItemUpdate),
-    relationships: Type.Optional(NewRelationships),
+export const ItemChangesDocument = named(
+  "ItemChangesDocument",
+  Type.Object({
+    data: Type.Object({
+      type: ResourceType,
+      id: Type.String(),
+      attributes: Type.Optional(ItemUpdate),
+      relationships: Type.Optional(NewRelationships),
+    }),
   }),
-});
+);
 
 const DEFAULT_LIMIT = 20;
 const Fields = Type.String({

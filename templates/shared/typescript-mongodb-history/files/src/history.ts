@@ -1,6 +1,8 @@
 /** Each item's change history, kept in MongoDB beside the SQL database: one document per
  * change, holding the item as it was after it (or, for a deletion, before it). */
-import { MongoClient, type Collection } from "mongodb";
+import type { Collection } from "mongodb";
+
+import { isMongoOutage, mongoClient } from "./mongodb.js";
 
 export type Action = "created" | "updated" | "deleted";
 
@@ -13,12 +15,7 @@ export interface ItemEvent {
 }
 
 export function createHistory(url: string) {
-  const client = new MongoClient(url, {
-    maxPoolSize: 10,
-    // Fail fast when MongoDB is unreachable, so /readyz and writes answer instead of hanging.
-    serverSelectionTimeoutMS: 2_000,
-    connectTimeoutMS: 2_000,
-  });
+  const client = mongoClient(url);
   const events: Collection<ItemEvent> = client.db().collection<ItemEvent>("item_events");
   let indexed: Promise<unknown> | undefined;
   let closed = false;
@@ -45,6 +42,7 @@ export function createHistory(url: string) {
       await client.connect();
       await client.db().command({ ping: 1 });
     },
+    isOutage: (error: unknown) => isMongoOutage(error, closed),
     async record(event: ItemEvent): Promise<void> {
       await ready();
       await events.insertOne({ ...event });

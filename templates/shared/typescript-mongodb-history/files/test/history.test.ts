@@ -2,8 +2,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
 
 import { buildApp } from "../src/app.js";
-import { checks, testConfig, useApp } from "./helpers.js";
-import { acrossOutage } from "./tcp-proxy.js";
+import {
+  checks,
+  expectUnavailable,
+  itAcrossOutage,
+  itReadyAcrossOutage,
+  testConfig,
+  useApp,
+} from "./helpers.js";
 
 describe("history", () => {
   const app = useApp();
@@ -74,23 +80,7 @@ describe("history", () => {
 });
 
 describe("history readiness", () => {
-  it("follows MongoDB down and back up, with no restart", async () => {
-    const config = testConfig();
-    await acrossOutage(
-      config.mongodbUrl,
-      "27017",
-      (url) => buildApp({ ...config, mongodbUrl: url }),
-      async (app) => {
-        const response = await app.inject("/readyz");
-        expect(response.statusCode).toBe(503);
-        expect(response.json()).toEqual({ status: "unavailable", checks: checks(app, "history") });
-      },
-      async (app) => {
-        const response = await app.inject("/readyz");
-        expect(response.json()).toEqual({ status: "ok", checks: checks(app) });
-      },
-    );
-  });
+  itReadyAcrossOutage("history");
 
   it("is not ready once the history connection is gone", async () => {
     const app = await buildApp(testConfig());
@@ -100,4 +90,17 @@ describe("history readiness", () => {
     await app.close();
     expect(response.json()).toEqual({ status: "unavailable", checks: checks(app, "history") });
   });
+});
+
+describe("a history outage", () => {
+  itAcrossOutage(
+    "is a 503 with Retry-After for the history, logged once",
+    "history",
+    (app) => expectUnavailable(app, "/items/1/history"),
+    async (app) => {
+      await expect
+        .poll(async () => (await app.inject("/items/1/history")).statusCode, { timeout: 5_000 })
+        .toBe(200);
+    },
+  );
 });

@@ -1,6 +1,8 @@
 /** Redis as a cache: string values under a key prefix, each with a time to live (ioredis). */
 import { Redis } from "ioredis";
 
+import { causes } from "./outage.js";
+
 export function createCache(url: string, prefix: string, ttlSeconds: number) {
   const client = new Redis(url, {
     // While Redis is unreachable a command waits for one reconnection attempt, then fails,
@@ -29,6 +31,17 @@ export function createCache(url: string, prefix: string, ttlSeconds: number) {
     },
     async ping(): Promise<void> {
       await client.ping();
+    },
+    /** ioredis gives up on a command after one reconnection attempt (MaxRetriesPerRequestError),
+     * or when Redis accepted the connection but did not answer in time, and refuses commands on
+     * a connection it closed; it never passes a network error on. */
+    isOutage(error: unknown): boolean {
+      return causes(error).some(
+        (cause) =>
+          cause.name === "MaxRetriesPerRequestError" ||
+          cause.message === "Command timed out" ||
+          cause.message === "Connection is closed.",
+      );
     },
     close(): Promise<void> {
       if (!closed) {

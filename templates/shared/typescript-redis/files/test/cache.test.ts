@@ -1,12 +1,16 @@
 /** The Redis cache, against the real Redis at REDIS_URL (each run under a key prefix of its own). */
 import { describe, expect, it } from "vitest";
 
-import { buildApp } from "../src/app.js";
 import { createCache } from "../src/cache.js";
 import { itemKey } from "../src/services/cached-items.js";
-import { checks, testConfig, useApp } from "./helpers.js";
+import {
+  expectUnavailable,
+  itAcrossOutage,
+  itReadyAcrossOutage,
+  testConfig,
+  useApp,
+} from "./helpers.js";
 import { setDescription } from "./store.js";
-import { acrossOutage } from "./tcp-proxy.js";
 
 describe("the item cache", () => {
   const app = useApp();
@@ -76,25 +80,25 @@ describe("the item cache", () => {
 });
 
 describe("readiness", () => {
-  it("follows the cache down and back up, with no restart", async () => {
-    const config = testConfig();
-    await acrossOutage(
-      config.redisUrl,
-      "6379",
-      (url) => buildApp({ ...config, redisUrl: url }),
-      async (app) => {
-        const response = await app.inject("/readyz");
-        expect(response.statusCode).toBe(503);
-        expect(response.json()).toEqual({ status: "unavailable", checks: checks(app, "cache") });
-      },
-      async (app) => {
-        // The client reconnects on its own; give it the time its retry strategy needs.
-        await expect
-          .poll(async () => (await app.inject("/readyz")).statusCode, { timeout: 5_000 })
-          .toBe(200);
-        const response = await app.inject("/readyz");
-        expect(response.json()).toEqual({ status: "ok", checks: checks(app) });
-      },
-    );
-  });
+  itReadyAcrossOutage("cache");
+});
+
+describe("a cache outage", () => {
+  let url = "";
+  itAcrossOutage(
+    "is a 503 for the reads that need the cache, logged once",
+    "cache",
+    async (app) => {
+      const payload = { name: "Away" };
+      const created = await app.inject({ method: "POST", url: "/items", payload });
+      expect(created.statusCode).toBe(201);
+      url = `/items/${String(created.json<{ id: number }>().id)}`;
+      await expectUnavailable(app, url);
+    },
+    async (app) => {
+      await expect
+        .poll(async () => (await app.inject(url)).statusCode, { timeout: 5_000 })
+        .toBe(200);
+    },
+  );
 });

@@ -64,9 +64,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiDocs: flag("API_DOCS", env.API_DOCS, environment !== "production"),
 {%- for key, option in cookiecutter.data.typescript_options.items() %}
 {%- if option.get("integer") %}
-    {{ key }}: positiveInteger({{ option.env | quote }}, env.{{ option.env }} ?? {{ option.default | quote }}),
+    {{ key }}: positiveInteger(env, {{ option.env | quote }}, {{ option.default | quote }}),
 {%- elif option.get("port") %}
-    {{ key }}: portNumber({{ option.env | quote }}, env.{{ option.env }} ?? {{ option.default | quote }}),
+    {{ key }}: portNumber(env, {{ option.env | quote }}, {{ option.default | quote }}),
 {%- else %}
     {{ key }}: env.{{ option.env }} ?? {{ option.default | quote }},
 {%- endif %}
@@ -86,7 +86,9 @@ function flag(name: string, value: string | undefined, fallback: boolean): boole
 }
 {%- if cookiecutter.data.typescript_options.values() | selectattr("integer", "defined") | list %}
 
-function positiveInteger(name: string, value: string): number {
+/** The whole number above 0 that `name` holds, else `fallback`. */
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
+  const value = env[name] ?? fallback;
   if (!/^[1-9][0-9]{0,8}$/.test(value)) {
     throw new ConfigError(`${name} must be a whole number above 0, not "${value}"`);
   }
@@ -96,7 +98,8 @@ function positiveInteger(name: string, value: string): number {
 {%- if cookiecutter.data.typescript_options.values() | selectattr("port", "defined") | list %}
 
 /** A TCP port to listen on; 0 lets the system pick a free one (tests, side-by-side runs). */
-function portNumber(name: string, value: string): number {
+function portNumber(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
+  const value = env[name] ?? fallback;
   if (!/^[0-9]{1,5}$/.test(value) || Number(value) > 65535) {
     throw new ConfigError(`${name} must be a TCP port number (0: any free one), not "${value}"`);
   }

@@ -11,6 +11,9 @@ export interface Resource {
    * down must not stop the app: the resource is then not ready until `ping()` has done it. */
   start?(): Promise<void>;
   ping(): Promise<void>;
+  /** True when the error means the resource cannot be reached (src/outage.ts): the request
+   * answers 503. Left out by a resource that cannot be down (an SQLite file). */
+  isOutage?(error: unknown): boolean;
   close(): Promise<void>;
 }
 

@@ -11,7 +11,11 @@ from typing import Any, TypeVar
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import HTTPClientError
 from mypy_boto3_dynamodb import DynamoDBClient
+
+from app.core.outage import causes, network_failure
 
 T = TypeVar("T")
 
@@ -72,6 +76,12 @@ class Database:
         )
         waiter = self.client.get_waiter("table_exists")
         await asyncio.to_thread(waiter.wait, TableName=self.table)
+
+    def is_outage(self, exc: BaseException) -> bool:
+        """The endpoint refused, dropped or timed out the connection (after boto3's retries)."""
+        return network_failure(exc, ("botocore", "urllib3")) or any(
+            isinstance(e, BotoConnectionError | HTTPClientError) for e in causes(exc)
+        )
 
     async def close(self) -> None:
         self.closed = True

@@ -19,6 +19,7 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.fastapi import BaseContext
 from strawberry.types import ExecutionContext
 
+from app.core import outage
 from app.core.problems import AppError
 {%- if modular %}
 from app.modules.reports import ReportService
@@ -43,6 +44,7 @@ CODES = {
     HTTPStatus.NOT_FOUND: "NOT_FOUND",
     HTTPStatus.CONFLICT: "CONFLICT",
     HTTPStatus.UNPROCESSABLE_ENTITY: BAD_USER_INPUT,
+    HTTPStatus.SERVICE_UNAVAILABLE: "UNAVAILABLE",
 }
 
 
@@ -72,13 +74,20 @@ def user_input_error(message: str, errors: list[dict[str, Any]] | None = None) -
 
 async def _answer(info: Info, call: Awaitable[T]) -> T:
     """The use case's result, once the store is this field's turn; its errors become GraphQL
-    errors with a code."""
+    errors with a code (a store that cannot be reached: UNAVAILABLE, as HTTP's 503)."""
     try:
         async with info.context.store_turn:
             return await call
     except AppError as exc:
         code = CODES.get(HTTPStatus(exc.status), "INTERNAL_SERVER_ERROR")
         raise GraphQLError(exc.detail, extensions={"code": code}) from exc
+    except Exception as exc:
+        request = info.context.request  # set by the GraphQL router for every operation
+        resources = request.app.state.resources.values() if request is not None else ()
+        if outage.claim(resources, exc) is None:
+            raise
+        extensions = {"code": "UNAVAILABLE", "retryAfter": outage.RETRY_AFTER_SECONDS}
+        raise GraphQLError(outage.DETAIL, extensions=extensions) from exc
 
 
 def _validated(model: type[M], fields: dict[str, Any]) -> M:

@@ -1,8 +1,9 @@
 """The gRPC server: items.v1.ItemService, grpc.health.v1.Health and server reflection (v1 and
 v1alpha)."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
+from typing import Any, TypeAlias, cast
 
 import grpc
 from google.protobuf import descriptor_pb2, descriptor_pool
@@ -11,6 +12,8 @@ from grpc_health.v1.health import aio as health_aio  # type: ignore[attr-defined
 from grpc_reflection.v1alpha import _async as reflection_aio  # what reflection.aio is
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
+from app.core import outage
+from app.core.resources import Resource
 from app.rpc.gen.items.v1 import items_pb2, items_pb2_grpc
 from app.rpc.items import ItemServicer, UseCases
 
@@ -65,11 +68,50 @@ def add_reflection(server: grpc.aio.Server, service_names: tuple[str, ...]) -> N
     server.add_generic_rpc_handlers((handler,))
 
 
+# What grpc.aio calls a unary method with (grpc-stubs types handlers for the blocking server).
+AsyncBehaviour = Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]
+Handler: TypeAlias = "grpc.RpcMethodHandler[Any, Any]"  # (not generic at run time)
+
+
+class Outages(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]  # (not generic at run time)
+    """A call that failed because a store is unreachable ends with UNAVAILABLE (the status
+    clients retry), not UNKNOWN and a traceback; the outage is logged once (app.core.outage)."""
+
+    def __init__(self, resources: Mapping[str, Resource]) -> None:
+        self.resources = resources
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Handler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> Handler:
+        handler = await continuation(handler_call_details)
+        if handler is None or handler.unary_unary is None:
+            return handler
+        behaviour = cast(AsyncBehaviour, handler.unary_unary)
+
+        async def guarded(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            try:
+                return await behaviour(request, context)
+            except Exception as exc:
+                if outage.claim(self.resources.values(), exc) is None:
+                    raise
+                await context.abort(grpc.StatusCode.UNAVAILABLE, outage.DETAIL)
+
+        return grpc.unary_unary_rpc_method_handler(
+            guarded,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+
 @asynccontextmanager
-async def serve_grpc(address: str, use_cases: UseCases) -> AsyncIterator[int]:
+async def serve_grpc(
+    address: str, use_cases: UseCases, resources: Mapping[str, Resource]
+) -> AsyncIterator[int]:
     """Serves gRPC on ``address`` ("host:port"; port 0 picks a free one) until the block ends;
     yields the port."""
-    server = grpc.aio.server()
+    server = grpc.aio.server(interceptors=[Outages(resources)])
     items_pb2_grpc.add_ItemServiceServicer_to_server(ItemServicer(use_cases), server)
     health = health_aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)

@@ -20,7 +20,8 @@ from pydantic.alias_generators import to_camel
 from pydantic.json_schema import SkipJsonSchema
 from starlette.datastructures import URL
 
-from app.core.problems import JSONAPI, AppError, NotFoundError
+from app.core.error_format import JSONAPI
+from app.core.problems import AppError, NotFoundError
 from app.schemas.items import ItemFieldChanges, ItemFields, ItemRead, ItemUseCases
 
 TYPE = "items"

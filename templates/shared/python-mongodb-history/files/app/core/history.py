@@ -6,7 +6,7 @@ from typing import Literal, TypedDict, cast
 
 from fastapi import Request
 
-from app.core.mongo_client import connect
+from app.core.mongo_client import connect, is_outage
 
 Action = Literal["created", "updated", "deleted"]
 
@@ -55,6 +55,9 @@ class History:
 
     async def ping(self) -> None:
         await self.client.admin.command("ping")
+
+    def is_outage(self, exc: BaseException) -> bool:
+        return is_outage(exc)
 
     async def close(self) -> None:
         await self.client.close()

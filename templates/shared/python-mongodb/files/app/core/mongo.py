@@ -4,7 +4,7 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.core.mongo_client import connect
+from app.core.mongo_client import connect, is_outage
 
 
 class Database:
@@ -31,6 +31,9 @@ class Database:
         # Not ready without the unique name index; made here if the server was down at start.
         if not self._indexed:
             await self.migrate()
+
+    def is_outage(self, exc: BaseException) -> bool:
+        return is_outage(exc)
 
     async def close(self) -> None:
         await self.client.close()

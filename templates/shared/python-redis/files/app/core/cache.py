@@ -4,6 +4,10 @@ from typing import cast
 
 from fastapi import Request
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from app.core.outage import causes, network_failure
 
 
 class Cache:
@@ -35,6 +39,11 @@ class Cache:
 
     async def ping(self) -> None:
         await self.client.ping()
+
+    def is_outage(self, exc: BaseException) -> bool:
+        return network_failure(exc, ("redis",)) or any(
+            isinstance(e, RedisConnectionError | RedisTimeoutError) for e in causes(exc)
+        )
 
     async def close(self) -> None:
         await self.client.aclose()

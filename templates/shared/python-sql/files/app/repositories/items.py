@@ -7,6 +7,7 @@ from sqlalchemy import UnaryExpression, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Item
+from app.repositories.store import StoredItem
 
 
 class ItemRepository:
@@ -23,16 +24,29 @@ class ItemRepository:
         offset: int,
         name_contains: str | None = None,
         order_by: Sequence[str] = (),
-    ) -> tuple[Sequence[Item], int]:
-        """One page of items and the total matching the filter, ordered as ItemStore.list says."""
-        query = select(Item)
-        if name_contains:
-            query = query.where(Item.name.icontains(name_contains, autoescape=True))
-        total = await self.session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = await self.session.scalars(
-            query.order_by(*_ordering(order_by), Item.id).limit(limit).offset(offset)
+    ) -> tuple[list[StoredItem], int]:
+        """One page of items and the total matching the filter, ordered as ItemStore.list says.
+
+        One query: the total is a window count over the matching rows, taken before the page is
+        cut. Plain rows, not ORM objects: a page is read, never changed, so it needs no identity
+        map. Only a page past the end, where the window has no row to ride on, counts apart."""
+        where = [Item.name.icontains(name_contains, autoescape=True)] if name_contains else []
+        query = (
+            select(*COLUMNS, func.count().over().label("total"))
+            .where(*where)
+            .order_by(*_ordering(order_by), Item.id)
+            .limit(limit)
+            .offset(offset)
         )
-        return rows.all(), total or 0
+        rows = (await self.session.execute(query)).all()
+        if rows:
+            total = rows[0].total
+        elif offset:
+            count = select(func.count()).select_from(Item).where(*where)
+            total = await self.session.scalar(count) or 0
+        else:
+            total = 0
+        return [StoredItem(*row[:-1]) for row in rows], total
 
     async def add(self, item: Item) -> Item:
         self.session.add(item)
@@ -44,6 +58,15 @@ class ItemRepository:
         await self.session.flush()
 
 
+# A page's columns, in StoredItem's order.
+COLUMNS = (
+    Item.id,
+    Item.name,
+    Item.description,
+    Item.created_at,
+    Item.updated_at,
+    Item.parent_id,
+)
 # The columns a list may be ordered by (ItemStore.list's order_by names them).
 SORT_COLUMNS = {
     "id": Item.id,

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Item
 from app.repositories.items import ItemRepository
-from app.repositories.store import DuplicateNameError, ItemInUseError
+from app.repositories.store import DuplicateNameError, ItemInUseError, StoredItem
 
 
 class SqlItemStore:
@@ -27,7 +27,7 @@ class SqlItemStore:
         offset: int,
         name_contains: str | None = None,
         order_by: Sequence[str] = (),
-    ) -> tuple[Sequence[Item], int]:
+    ) -> tuple[Sequence[StoredItem], int]:
         return await self.rows.list(
             limit=limit, offset=offset, name_contains=name_contains, order_by=order_by
         )

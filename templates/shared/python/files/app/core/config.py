@@ -27,6 +27,17 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # A request whose body is larger is refused with 413 (1 MiB).
     max_body_bytes: int = Field(default=1_048_576, gt=0)
+    # Where `python -m app` listens (the image sets HOST=0.0.0.0).
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    # A request's line and headers must arrive within this, and all of it within the next;
+    # otherwise 408 and the connection is closed (app.core.server).
+    headers_timeout_seconds: float = Field(default=10, gt=0)
+    request_timeout_seconds: float = Field(default=30, gt=0)
+    # Idle keep-alive connections are closed after this: longer than the 60 s idle timeout of
+    # AWS's and Google's load balancers, so the balancer closes first and no request meets a
+    # socket the app just closed.
+    keep_alive_timeout_seconds: int = Field(default=75, gt=0)
     # The docs UI and the OpenAPI document: served outside production; in production only
     # when API_DOCS=true (an API's shape is a map for attackers too).
     api_docs: bool | None = None
@@ -48,6 +59,12 @@ class Settings(BaseSettings):
                         "the development default is refused"
                     )
                     raise ValueError(msg)
+{%- for name, field in cookiecutter.data.python_settings.items() if field.driver_scheme is defined %}
+        # Hosting platforms hand out URLs without the driver SQLAlchemy needs (postgres://...).
+        scheme, found, rest = self.{{ name }}.partition("://")
+        if found and scheme in {{ "{" }}{{ field.plain_schemes | map("quote") | join(", ") }}{{ "}" }}:
+            self.{{ name }} = f"{{ field.driver_scheme }}://{rest}"
+{%- endfor %}
 {%- for name, field in cookiecutter.data.python_settings.items() if field.password_field is defined %}
         if self.{{ field.password_field }}:
             url = make_url(self.{{ name }}).set(password=self.{{ field.password_field }})

@@ -55,3 +55,13 @@ def test_{{ field.password_field }}_goes_into_the_url(monkeypatch: pytest.Monkey
     settings = Settings(_env_file=None)
     assert make_url(settings.{{ name }}).password == "s3cr/t@:x"  # noqa: S105 - a test value
 {%- endfor %}
+{%- for name, field in cookiecutter.data.python_settings.items() if field.driver_scheme is defined %}
+{%- for plain in field.plain_schemes %}
+
+
+def test_a_{{ plain }}_url_gets_the_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("{{ name | upper }}", "{{ plain }}://u:p@db.example.com:5/d")
+    url = Settings(_env_file=None).{{ name }}
+    assert url == "{{ field.driver_scheme }}://u:p@db.example.com:5/d"
+{%- endfor %}
+{%- endfor %}

@@ -10,6 +10,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
+import { unreachable } from "../outage.js";
+
 /** The table's keys: deploy/aws/dynamodb.yaml declares the same (a test compares them). */
 export const TABLE_KEYS = {
   KeySchema: [{ AttributeName: "pk", KeyType: "HASH" as const }],
@@ -20,9 +22,15 @@ export function createDatabase(url: string, table: string, region: string) {
   const client = new DynamoDBClient({
     endpoint: url,
     region,
-    // Fail fast when DynamoDB is unreachable, so /readyz answers instead of hanging.
+    // Fail fast when DynamoDB is unreachable, so /readyz answers instead of hanging (without
+    // throwOnRequestTimeout the SDK only warns, and a server that accepts the connection but
+    // never answers holds the request for ever).
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+    requestHandler: {
+      connectionTimeout: 2_000,
+      requestTimeout: 5_000,
+      throwOnRequestTimeout: true,
+    },
   });
   let closed = false;
   // The SDK would quietly open new connections after destroy(): a closed database stays closed.
@@ -42,6 +50,11 @@ export function createDatabase(url: string, table: string, region: string) {
     /** Ready when the table answers (it is also there). */
     async ping(): Promise<void> {
       await client.send(new DescribeTableCommand({ TableName: table }));
+    },
+    /** The endpoint refused, dropped or never answered the request, after the SDK's retries: a
+     * Node.js network error, or the SDK's own TimeoutError. */
+    isOutage(error: unknown): boolean {
+      return unreachable(error, (cause) => cause.name === "TimeoutError");
     },
     /** Creates the table where it is missing (idempotent), for local use: on AWS the
      * CloudFormation template in deploy/aws makes it. */

@@ -11,6 +11,10 @@ import type { ItemService } from "../schemas/items.js";
 
 export function itemRoutes(service: ItemService): FastifyPluginAsync {
   return async (app) => {
+    // GraphQL is described by its own schema (schema.graphql), not in the OpenAPI document.
+    app.addHook("onRoute", (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
     const context = { items: service{% if modular %}, reports: new ReportService(service){% endif %} };
     await app.register(mercurius, {
       schema: typeDefs,

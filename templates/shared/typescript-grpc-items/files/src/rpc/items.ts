@@ -20,6 +20,7 @@ const STATUS: Record<number, status> = {
   404: status.NOT_FOUND,
   409: status.ALREADY_EXISTS,
   422: status.INVALID_ARGUMENT,
+  503: status.UNAVAILABLE, // a store cannot be reached: the status clients retry
 };
 
 /** A request the schema of the proto cannot refuse by itself (an empty name, a bad token). */
@@ -110,7 +111,7 @@ export function itemServer(items: ItemService, log: Log): ItemServiceServer {
     send().then(
       () => call.end(),
       (error: unknown) => {
-        if (!(error instanceof InvalidArgument)) log(error);
+        if (!(error instanceof InvalidArgument || error instanceof AppError)) log(error);
         // How @grpc/grpc-js ends a server stream with a status.
         call.emit("error", toStatus(error));
       },

@@ -1,7 +1,7 @@
 {%- set pages = cookiecutter.selections.api[0] in ["rest", "xml"] -%}
 {%- set ids = cookiecutter.selections.api[0] in ["rest", "xml", "jsonapi"] -%}
 /** Request and response bodies for /items: validated by Fastify, published in the OpenAPI document. */
-import { Type, type Static } from "typebox";
+import { Type, type Static{% if ids %}, type TSchema{% endif %} } from "typebox";
 
 // Not blank, and no NUL characters (PostgreSQL cannot store them: a 422, not a 500).
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: "^(?=.*\\S)[^\\u0000]*$" });
@@ -29,19 +29,33 @@ export type ItemUpdate = Static<typeof ItemUpdate>;
 export const MAX_INT = 2 ** 31 - 1;
 
 export const ItemId = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_INT }) });
+
+/** A schema the OpenAPI document names: `name` is its $id, its key in components.schemas
+ * (the app shares it with every route: app.addSchema), as the Python service names its models. */
+export function named<T extends TSchema>(name: string, schema: T): T & { $id: string } {
+  return Object.assign(schema, { $id: name });
+}
+
+/** A reference to a named schema, typed as the schema. */
+export function ref<T extends TSchema>(schema: T & { $id: string }) {
+  return Type.Unsafe<Static<T>>(Type.Ref(schema.$id));
+}
 {%- endif %}
 {%- if pages %}
 
-export const ItemRead = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  description: Description,
-  parent_id: Type.Union([Type.Integer(), Type.Null()], {
-    description: "The item this one sits under",
+export const ItemRead = named(
+  "ItemRead",
+  Type.Object({
+    id: Type.Integer(),
+    name: Type.String(),
+    description: Description,
+    parent_id: Type.Union([Type.Integer(), Type.Null()], {
+      description: "The item this one sits under",
+    }),
+    created_at: Type.String({ format: "date-time" }),
+    updated_at: Type.String({ format: "date-time" }),
   }),
-  created_at: Type.String({ format: "date-time" }),
-  updated_at: Type.String({ format: "date-time" }),
-});
+);
 export type ItemRead = Static<typeof ItemRead>;
 
 export const DEFAULT_LIMIT = 20;
@@ -55,17 +69,25 @@ export const ItemQuery = Type.Object({
   ),
 });
 
-export const ItemPage = Type.Object({
-  items: Type.Array(ItemRead),
-  total: Type.Integer({ description: "Items matching the filter, over all pages" }),
-  limit: Type.Integer(),
-  offset: Type.Integer(),
-  links: Type.Object({
+export const PageLinks = named(
+  "PageLinks",
+  Type.Object({
     self: Type.String(),
     next: Type.Optional(Type.String()),
     prev: Type.Optional(Type.String()),
   }),
-});
+);
+
+export const ItemPage = named(
+  "ItemPage",
+  Type.Object({
+    items: Type.Array(ref(ItemRead)),
+    total: Type.Integer({ description: "Items matching the filter, over all pages" }),
+    limit: Type.Integer(),
+    offset: Type.Integer(),
+    links: ref(PageLinks),
+  }),
+);
 export type ItemPage = Static<typeof ItemPage>;
 {%- endif %}
 

@@ -24,16 +24,26 @@ import {
   type NewRelationships,
 } from "../jsonapi.js";
 import { AppError, ConflictError, JSONAPI, NotFoundError, problemResponses } from "../problems.js";
-import { ItemId, MAX_INT, type ItemService } from "../schemas/items.js";
+import { ItemId, MAX_INT, ref, type ItemService } from "../schemas/items.js";
 
-const jsonapi = <T>(description: string, schema: T) => ({
+/** The documents the OpenAPI document names, as the Python service names its models; the app
+ * shares them with every route, which refers to them by $id. */
+export const itemSchemas = [
+  NewItemDocument,
+  ItemChangesDocument,
+  ItemDocument,
+  ItemCollectionDocument,
+];
+
+type Named = Parameters<typeof ref>[0];
+const jsonapi = <T extends Named>(description: string, schema: T) => ({
   description,
-  content: { [JSONAPI]: { schema } },
+  content: { [JSONAPI]: { schema: ref(schema) } },
 });
 // A body schema keyed by media type, so the OpenAPI document names JSON:API's. Fastify
 // validates the body against it; the type provider cannot see through the key, hence the
 // Static<> casts in the handlers.
-const body = <T>(schema: T) => ({ content: { [JSONAPI]: { schema } } });
+const body = <T extends Named>(schema: T) => ({ content: { [JSONAPI]: { schema: ref(schema) } } });
 
 class ClientIdError extends AppError {
   override readonly status = 403;
@@ -80,6 +90,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
+          operationId: "list_items_items_get",
           querystring: ItemQuery,
           response: {
             200: jsonapi("A page of items", ItemCollectionDocument),
@@ -115,6 +126,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
+          operationId: "create_item_items_post",
           querystring: NoQuery,
           body: body(NewItemDocument),
           // 400: not JSON at all; 415: not sent as JSON:API; 422: JSON, but not a valid item.
@@ -146,6 +158,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
+          operationId: "get_item_items__item_id__get",
           params: ItemId,
           querystring: ItemFieldsQuery,
           response: {
@@ -171,6 +184,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
+          operationId: "update_item_items__item_id__patch",
           params: ItemId,
           querystring: NoQuery,
           body: body(ItemChangesDocument),
@@ -203,6 +217,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
+          operationId: "delete_item_items__item_id__delete",
           params: ItemId,
           querystring: NoQuery,
           response: { 204: Type.Null(), ...problemResponses(400, 404, 406, 409, 422) },

@@ -1,13 +1,10 @@
 /** The MongoDB database, through the official driver with a bounded pool. */
-import { MongoClient, MongoServerError } from "mongodb";
+import { MongoServerError } from "mongodb";
+
+import { isMongoOutage, mongoClient } from "../mongodb.js";
 
 export function createDatabase(url: string) {
-  const client = new MongoClient(url, {
-    maxPoolSize: 10,
-    // Fail fast when the server is unreachable, so /readyz answers instead of hanging.
-    serverSelectionTimeoutMS: 2_000,
-    connectTimeoutMS: 2_000,
-  });
+  const client = mongoClient(url);
   // The database named by the URL's path.
   const db = client.db();
   let closed = false;
@@ -40,6 +37,7 @@ export function createDatabase(url: string) {
       // Not ready without the unique name index; made here if the server was down at start.
       if (!indexed) await migrate();
     },
+    isOutage: (error: unknown) => isMongoOutage(error, closed),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

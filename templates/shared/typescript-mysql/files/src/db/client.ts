@@ -1,9 +1,10 @@
 /** The MySQL / MariaDB database, through mysql2 with a bounded pool. */
-import { sql } from "drizzle-orm";
+import { DrizzleQueryError, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/mysql2";
 import { migrate } from "drizzle-orm/mysql2/migrator";
 import mysql from "mysql2/promise";
 
+import { causes, unreachable, type Cause } from "../outage.js";
 import { migrationsFolder } from "./migrations.js";
 import * as schema from "./schema.js";
 
@@ -25,6 +26,14 @@ export function createDatabase(url: string) {
     db,
     async ping(): Promise<void> {
       await db.execute(sql`select 1`);
+    },
+    /** A query failed because the server could not be reached or dropped the connection (every
+     * query goes through Drizzle, whose error wraps mysql2's: another store's failure is not
+     * this one's). */
+    isOutage(error: unknown): boolean {
+      return causes(error).some(
+        (cause) => cause instanceof DrizzleQueryError && unreachable(cause.cause, lostConnection),
+      );
     },
     async migrate(): Promise<void> {
       // MySQL cannot roll DDL back, so two migrators at once (parallel test files, replicas
@@ -49,6 +58,12 @@ export function createDatabase(url: string) {
       await pool.end();
     },
   };
+}
+
+/** mysql2 marks an error that ends the connection `fatal` (refused, lost, timed out, or the
+ * server refusing the handshake), and a connection the server closed PROTOCOL_CONNECTION_LOST. */
+function lostConnection(cause: Cause): boolean {
+  return ("fatal" in cause && cause.fatal === true) || cause.code === "PROTOCOL_CONNECTION_LOST";
 }
 
 export type Database = ReturnType<typeof createDatabase>;

@@ -12,7 +12,10 @@ import {
   ItemRead,
   ItemUpdate,
   MAX_INT,
+  PageLinks,
   buildPage,
+  named,
+  ref,
   toItemRead,
   type ItemService,
 } from "../schemas/items.js";
@@ -21,14 +24,24 @@ import {
 const ParentId = Type.Union([Type.Null(), Type.Integer({ minimum: 1, maximum: MAX_INT })], {
   description: "The item this one sits under",
 });
-const ItemCreateBody = Type.Object(
-  { ...ItemCreate.properties, parent_id: Type.Optional(ParentId) },
-  { additionalProperties: false },
+const ItemCreateBody = named(
+  "ItemCreate",
+  Type.Object(
+    { ...ItemCreate.properties, parent_id: Type.Optional(ParentId) },
+    { additionalProperties: false },
+  ),
 );
-const ItemUpdateBody = Type.Object(
-  { ...ItemUpdate.properties, parent_id: Type.Optional(ParentId) },
-  { additionalProperties: false },
+const ItemUpdateBody = named(
+  "ItemUpdate",
+  Type.Object(
+    { ...ItemUpdate.properties, parent_id: Type.Optional(ParentId) },
+    { additionalProperties: false },
+  ),
 );
+
+/** The schemas the OpenAPI document names, as the Python service names its models; the app
+ * shares them with every route, which refers to them by $id. */
+export const itemSchemas = [ItemCreateBody, ItemUpdateBody, ItemRead, PageLinks, ItemPage];
 
 export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
   return (app, _options, done) => {
@@ -37,8 +50,9 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
+          operationId: "list_items_items_get",
           querystring: ItemQuery,
-          response: { 200: ItemPage, ...problemResponses(422) },
+          response: { 200: ref(ItemPage), ...problemResponses(422) },
         },
       },
       async (request) => {
@@ -53,9 +67,10 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
-          body: ItemCreateBody,
+          operationId: "create_item_items_post",
+          body: ref(ItemCreateBody),
           // 400: not JSON at all; 415: not sent as JSON; 422: JSON, but not a valid item.
-          response: { 201: ItemRead, ...problemResponses(400, 409, 415, 422) },
+          response: { 201: ref(ItemRead), ...problemResponses(400, 409, 415, 422) },
         },
       },
       async (request, reply) => {
@@ -75,8 +90,9 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
+          operationId: "get_item_items__item_id__get",
           params: ItemId,
-          response: { 200: ItemRead, ...problemResponses(404, 422) },
+          response: { 200: ref(ItemRead), ...problemResponses(404, 422) },
         },
       },
       async (request) => toItemRead(await service.get(request.params.id)),
@@ -87,9 +103,10 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
+          operationId: "update_item_items__item_id__patch",
           params: ItemId,
-          body: ItemUpdateBody,
-          response: { 200: ItemRead, ...problemResponses(400, 404, 409, 415, 422) },
+          body: ref(ItemUpdateBody),
+          response: { 200: ref(ItemRead), ...problemResponses(400, 404, 409, 415, 422) },
         },
       },
       async (request) => {
@@ -108,6 +125,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
+          operationId: "delete_item_items__item_id__delete",
           params: ItemId,
           response: { 204: Type.Null(), ...problemResponses(404, 409, 422) },
         },

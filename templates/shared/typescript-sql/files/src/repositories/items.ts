@@ -36,18 +36,23 @@ export class ItemRepository {
   }: ItemFilter): Promise<[ItemRow[], number]> {
     const where = nameFilter(nameContains);
     const order = orderBy.map(({ field, descending }) => (descending ? desc : asc)(items[field]));
-    const rows = await this.db
-      .select()
+    // One query: the total is a window count over the matching rows, taken before the page is
+    // cut. Only a page past the end, where the window has no row to ride on, counts apart.
+    const page = await this.db
+      .select({ row: items, total: sql<number>`count(*) over ()`.mapWith(Number) })
       .from(items)
       .where(where)
       .orderBy(...order, items.id)
       .limit(limit)
       .offset(offset);
+    const [first] = page;
+    if (first) return [page.map(({ row }) => row), first.total];
+    if (offset === 0) return [[], 0];
     const [{ total } = { total: 0 }] = await this.db
       .select({ total: count() })
       .from(items)
       .where(where);
-    return [rows, total];
+    return [[], total];
   }
 
   async get(id: number): Promise<ItemRow | undefined> {

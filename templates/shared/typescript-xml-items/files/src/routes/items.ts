@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 
 import type { FastifyPluginCallbackTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "typebox";
+import { Type, type TSchema } from "typebox";
 
 import { problemResponses } from "../problems.js";
 import {
@@ -36,6 +36,11 @@ const ItemDocument = {
   },
 };
 
+/** The schemas the OpenAPI document names for the app to share with every route: none, the
+ * bodies are XML documents that /schemas/items.xsd describes (the problem document is named
+ * where it is defined, in src/problems.ts). */
+export const itemSchemas: TSchema[] = [];
+
 export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
   return (app, _options, done) => {
     // Only XML bodies, read as text; anything else is a 415.
@@ -50,7 +55,13 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
 
     app.get(
       "/schemas/items.xsd",
-      { schema: { tags: ["schemas"], response: { 200: described("The XML Schema of /items") } } },
+      {
+        schema: {
+          tags: ["schemas"],
+          operationId: "items_schema_schemas_items_xsd_get",
+          response: { 200: described("The XML Schema of /items") },
+        },
+      },
       async (_request, reply) => reply.type(XML).send(xsd),
     );
 
@@ -59,6 +70,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
+          operationId: "list_items_items_get",
           querystring: ItemQuery,
           response: { 200: described("A page of items"), ...problemResponses(406, 422) },
         },
@@ -76,6 +88,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
+          operationId: "create_item_items_post",
           body: ItemDocument,
           response: {
             201: described("The new item"),
@@ -106,6 +119,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
+          operationId: "get_item_items__item_id__get",
           params: ItemId,
           response: { 200: described("The item"), ...problemResponses(404, 406, 422) },
         },
@@ -119,6 +133,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
+          operationId: "update_item_items__item_id__patch",
           params: ItemId,
           body: ItemDocument,
           response: {
@@ -143,6 +158,7 @@ export function itemRoutes(service: ItemService): FastifyPluginCallbackTypebox {
       {
         schema: {
           tags: ["items"],
+          operationId: "delete_item_items__item_id__delete",
           params: ItemId,
           response: { 204: Type.Null(), ...problemResponses(404, 406, 422) },
         },

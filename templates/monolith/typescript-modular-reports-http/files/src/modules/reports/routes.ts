@@ -18,10 +18,14 @@ import type { ReportService } from "./service.js";
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@" });
 {%- endif %}
 {%- if not xml %}
-const ItemReport = Type.Object({
-  total: Type.Integer({ description: "Items stored" }),
-  described: Type.Integer({ description: "Items with a description" }),
-});
+// Named in the OpenAPI document (components.schemas) as the Python service names it.
+const ItemReport = Type.Object(
+  {
+    total: Type.Integer({ description: "Items stored" }),
+    described: Type.Integer({ description: "Items with a description" }),
+  },
+  { $id: "ItemReport" },
+);
 {%- endif %}
 
 export function reportRoutes(reports: ReportService): FastifyPluginCallbackTypebox {
@@ -32,6 +36,7 @@ export function reportRoutes(reports: ReportService): FastifyPluginCallbackTypeb
       {
         schema: {
           tags: ["reports"],
+          operationId: "items_report_reports_items_get",
           response: {
             200: {
               description: "Items stored and items with a description",
@@ -50,23 +55,31 @@ export function reportRoutes(reports: ReportService): FastifyPluginCallbackTypeb
     );
 {%- elif jsonapi %}
     // A singleton resource of type item-reports.
-    const document = Type.Object({
-      jsonapi: Type.Object({ version: Type.Literal("1.1") }),
-      data: Type.Object({
-        type: Type.Literal("item-reports"),
-        id: Type.Literal("items"),
-        attributes: ItemReport,
+    const ItemReportDocument = Type.Object(
+      {
+        jsonapi: Type.Object({ version: Type.Literal("1.1") }),
+        data: Type.Object({
+          type: Type.Literal("item-reports"),
+          id: Type.Literal("items"),
+          attributes: Type.Ref("ItemReport"),
+          links: Type.Object({ self: Type.String() }),
+        }),
         links: Type.Object({ self: Type.String() }),
-      }),
-      links: Type.Object({ self: Type.String() }),
-    });
+      },
+      { $id: "ItemReportDocument" },
+    );
+    app.addSchema(ItemReport).addSchema(ItemReportDocument);
     app.get(
       "/reports/items",
       {
         schema: {
           tags: ["reports"],
+          operationId: "items_report_reports_items_get",
           response: {
-            200: { description: "The items report", content: { [JSONAPI]: { schema: document } } },
+            200: {
+              description: "The items report",
+              content: { [JSONAPI]: { schema: Type.Ref("ItemReportDocument") } },
+            },
           },
         },
         onRequest: (request, _reply, next) => {
@@ -81,9 +94,16 @@ export function reportRoutes(reports: ReportService): FastifyPluginCallbackTypeb
       },
     );
 {%- else %}
+    app.addSchema(ItemReport);
     app.get(
       "/reports/items",
-      { schema: { tags: ["reports"], response: { 200: ItemReport } } },
+      {
+        schema: {
+          tags: ["reports"],
+          operationId: "items_report_reports_items_get",
+          response: { 200: Type.Ref("ItemReport") },
+        },
+      },
       () => reports.itemsReport(),
     );
 {%- endif %}

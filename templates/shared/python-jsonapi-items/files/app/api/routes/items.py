@@ -28,7 +28,8 @@ from app.api.jsonapi import (
     only_parameters,
     page_links,
 )
-from app.core.problems import JSONAPI, AppError, ConflictError, NotFoundError, problem_responses
+from app.core.error_format import JSONAPI
+from app.core.problems import AppError, ConflictError, NotFoundError, problem_responses
 from app.schemas.items import ItemCreate, ItemUpdate, ItemUseCases
 
 # Ids and offsets fit the database's 32-bit integers: larger values are refused, not a 500.

@@ -19,6 +19,9 @@ class Resource(Protocol):
     async def ping(self) -> None:
         """Raise if the resource cannot serve requests right now."""
 
+    def is_outage(self, exc: BaseException) -> bool:
+        """True when ``exc`` means the resource cannot be reached (app.core.outage)."""
+
     async def close(self) -> None: ...
 
 
