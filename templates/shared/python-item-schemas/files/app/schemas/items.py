@@ -5,16 +5,42 @@
 from datetime import datetime
 from typing import Annotated{% if not pages %}, Protocol{% endif %}{% if pages %}, Self{% endif %}
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 {%- if pages %}
 from starlette.datastructures import URL
 {%- endif %}
 
 # No NUL characters: PostgreSQL cannot store them in text, so they are a 422, not a 500.
 NO_NUL = r"^[^\x00]*$"
+# The whitespace a name is trimmed of, written out rather than as \s, on which regex engines
+# (Python's, Rust's in pydantic, a client's JavaScript) disagree. The published pattern asks
+# for one character besides them, so no name it allows is refused as empty once trimmed.
+SPACE = " \t\n\v\f\r"
+NAME_PATTERN = r"^[^\x00]*[^\x00 \t\n\v\f\r][^\x00]*$"
+
+
+def _trimmed(name: str) -> str:
+    trimmed = name.strip(SPACE)
+    if not trimmed:
+        msg = "String should have at least 1 character"
+        raise PydanticCustomError("string_too_short", msg, {"min_length": 1})
+    return trimmed
+
+
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)
+    str,
+    StringConstraints(min_length=1, max_length=100, pattern=NO_NUL),
+    AfterValidator(_trimmed),
+    Field(json_schema_extra={"pattern": NAME_PATTERN}),
 ]
 Description = Annotated[str, StringConstraints(max_length=1000, pattern=NO_NUL)]
 # Another item's id, as the database's 32-bit integers hold it: a larger one is a 422, not a 500.
