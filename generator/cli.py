@@ -344,6 +344,90 @@ def _advised_stack(stack: Stack, the_catalog: Catalog, target: Path, *, change: 
     return resolve(the_catalog, flags={}, ask=ask, default_name=target.name)
 
 
+PROJECT_DIR = click.Path(file_okay=False, exists=True, path_type=Path)
+
+
+@cli.command()
+@click.argument("directory", default=".", type=PROJECT_DIR)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="CHOICE=VALUE",
+    help="Change an answer (repeatable; several stores joined by +), e.g. --set api=graphql.",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@click.option("--force", is_flag=True, help="Start even with uncommitted changes in git.")
+@click.option(
+    "--recreate-deleted",
+    is_flag=True,
+    help="Write again the files you deleted (default: kept deleted).",
+)
+@click.option(
+    "--base-from",
+    metavar="REQUIREMENT",
+    help="Install the release that rendered the project from here (default: its record).",
+)
+def update(
+    directory: Path,
+    sets: tuple[str, ...],
+    dry_run: bool,
+    force: bool,
+    recreate_deleted: bool,
+    base_from: str | None,
+) -> None:
+    """Bring DIR (default: .) the current template, or other answers, merging your changes."""
+    from generator import update as update_mod
+
+    the_catalog = catalog()
+    outcome = update_mod.update(
+        directory,
+        the_catalog,
+        sets=update_mod.parse_sets(sets, the_catalog),
+        dry_run=dry_run,
+        force=force,
+        recreate_deleted=recreate_deleted,
+        base_from=base_from,
+    )
+    plan = outcome.plan
+    click.echo(f"base: {outcome.base_from}")
+    for change in plan.changes:
+        click.echo(f"  {change.action:<13} {change.path}  ({change.reason})")
+    if not plan.changes:
+        click.echo("Nothing to change: the project is on the current template.")
+    conflicts = plan.conflicts
+    if dry_run:
+        click.echo(f"{len(plan.changes)} changes (dry run: nothing written).")
+    elif conflicts and not outcome.git:
+        click.echo(
+            f"Not a git work tree: nothing written, as {len(conflicts)} files would conflict; "
+            "put the project under git (or resolve by hand) and run again.",
+            err=True,
+        )
+    elif outcome.applied:
+        click.echo(f"Updated {directory} ({len(plan.changes)} changes).")
+    if conflicts:
+        where = "marked in the files and in git's index" if outcome.git and not dry_run else ""
+        click.echo(f"Conflicts {where}: {', '.join(conflicts)}".replace("  ", " "), err=True)
+        sys.exit(update_mod.CONFLICTS)
+
+
+@cli.command()
+@click.argument("directory", default=".", type=PROJECT_DIR)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def check(directory: Path, as_json: bool) -> None:
+    """Exit 0 if DIR (default: .) is on the current template; 1 if an update is available;
+    3 if its recorded answers no longer hold."""
+    from generator import update as update_mod
+
+    status = update_mod.check(directory, catalog())
+    if as_json:
+        click.echo(status.as_json())
+    else:
+        click.echo(f"{status.status}: {status.message}")
+    sys.exit(status.exit_code)
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
 def options(as_json: bool) -> None:

@@ -8,6 +8,7 @@ failure (including Ctrl-C) only what this run created is removed.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import shutil
@@ -72,20 +73,45 @@ def check_target(target: Path) -> Path:
     return target
 
 
-def answers_document(stack: Stack, catalog: Catalog) -> str:
+def files_digest(project: Path) -> str:
+    """Every file's path, executable bit and bytes, ``.stackgen.yml`` aside: what ``stackgen
+    check`` compares to tell whether this release would render the project differently."""
+    digest = hashlib.sha256()
+    for rel in sorted(_files(project)):
+        if rel == ANSWERS_FILE:
+            continue
+        path = project / rel
+        digest.update(f"{rel}\0{int(os.access(path, os.X_OK))}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+def answers_document(stack: Stack, catalog: Catalog, digest: str | None = None) -> str:
+    """``.stackgen.yml``: the answers, the release that rendered them and how to install it
+    again (releases.py), and the digest of the files written (update.py)."""
+    from generator import releases
+
     header = (
         "# Written by stackgen: every answer that produced this project.\n"
         "# Re-generate it with: stackgen new --answers .stackgen.yml OTHER_DIR\n"
+        "# Bring it template changes or other answers with: stackgen update\n"
     )
+    source = releases.this_install()
     body = {
         "stackgen_version": __version__,
+        **({"stackgen_source": "@stackgen_source@"} if source else {}),
         "template_version": templates_digest(),
+        **({"files_digest": digest} if digest else {}),
         "answers": {
             key: f"@{key}@" if key in TEXT_FIELDS else value
             for key, value in stack.answers(catalog).items()
         },
     }
     text = yamlio.dump(body)
+    if source:
+        prefix = "stackgen_source: "
+        value = yamlio.quoted(source, len(prefix), 2, ANSWERS_WIDTH)
+        text = text.replace(f"{prefix}'@stackgen_source@'\n", f"{prefix}{value}\n", 1)
     # User text is written as a quoted scalar that wraps within the project's yamllint limit.
     for key in TEXT_FIELDS:
         prefix = f"  {key}: "
@@ -284,7 +310,8 @@ def _render_tree(
     templating.write_parts(
         [(p.prefix, p.layers, p.context, p.partials_from) for p in parts], project
     )
-    (project / ANSWERS_FILE).write_text(answers_document(stack, catalog), encoding="utf-8")
+    digest = files_digest(project)
+    (project / ANSWERS_FILE).write_text(answers_document(stack, catalog, digest), encoding="utf-8")
     copied = [
         rel
         for rel in _files(project)

@@ -2,8 +2,9 @@
 the generator honest (tests/test_tree_hashes.py; refresh with scripts/tree_hashes.py).
 
 A digest covers every path, its permission bits and its bytes. ``.stackgen.yml`` is read
-without its ``template_version`` line: that is a hash of all templates, so it moves with any
-template change, whichever combination the change reaches."""
+without its ``template_version`` line (a hash of all templates, so it moves with any template
+change, whichever combination the change reaches) and its ``stackgen_source`` (where this
+stackgen was installed from)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,20 @@ from generator.render import render
 from generator.stack import Stack
 
 HASHES = Path(__file__).with_name("tree-hashes.json")
-VOLATILE = b"template_version: "
+# Keys of .stackgen.yml that move with every template change (the digest of all templates) or
+# with where stackgen was installed from (the source, which may wrap onto indented lines).
+VOLATILE = (b"template_version: ", b"stackgen_source: ")
+
+
+def stable_record(content: bytes) -> bytes:
+    kept, skipping = [], False
+    for line in content.splitlines(True):
+        if line.startswith(VOLATILE):
+            skipping = True
+        elif not (skipping and line.startswith(b" ")):  # not a continuation of the value
+            skipping = False
+            kept.append(line)
+    return b"".join(kept)
 
 
 def tree_digest(root: Path) -> str:
@@ -35,9 +49,7 @@ def tree_digest(root: Path) -> str:
             if stat.S_ISREG(mode):
                 content = path.read_bytes()
                 if rel == ".stackgen.yml":
-                    content = b"".join(
-                        line for line in content.splitlines(True) if not line.startswith(VOLATILE)
-                    )
+                    content = stable_record(content)
                 digest.update(hashlib.sha256(content).digest())
     return digest.hexdigest()[:16]
 

@@ -1,0 +1,167 @@
+"""Which release of stackgen rendered a project, and how to run that release again.
+
+``.stackgen.yml`` records ``stackgen_source``: a pip requirement that installs exactly the
+running release, read from the install's own record (PEP 610 ``direct_url.json``):
+
+- installed from a git URL: ``git+URL@COMMIT``;
+- installed from a folder (the README's ``pip install .`` in a clone): ``git+ORIGIN@COMMIT``
+  (the clone's ``origin`` remote, else ``file://`` the folder) when the folder is a git work
+  tree whose templates and generator have no uncommitted change, else nothing (a dirty tree
+  cannot be installed again);
+- installed from a wheel or sdist URL: that URL; from an index: ``stackgen==VERSION``.
+
+``stackgen update`` renders the project's base with that release: installed once into a
+virtual environment under the user's cache (``~/.cache/stackgen/releases/<hash>``, or
+``$STACKGEN_RELEASES``) and run as
+``stackgen new --answers``, in a process of its own, so two releases never share an import.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from generator.errors import StackgenError
+
+DIST = "stackgen"
+COMPLETE = ".stackgen-release"
+# What a requirement may look like: no option, no second argument for pip to read.
+_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-_.:/@=~%")
+
+
+class BaseUnavailable(StackgenError):
+    """The release that rendered a project cannot be installed or run here."""
+
+    exit_code = 2
+
+
+def this_install() -> str | None:
+    """A pip requirement that installs the running release again, or None."""
+    try:
+        dist = metadata.distribution(DIST)
+    except metadata.PackageNotFoundError:
+        return None
+    version = dist.version
+    try:
+        raw = dist.read_text("direct_url.json")
+    except OSError:
+        raw = None
+    if not raw:
+        return f"{DIST}=={version}"
+    try:
+        info = json.loads(raw)
+        url = str(info["url"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    vcs = info.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
+        return f"git+{url}@{vcs['commit_id']}"
+    if "dir_info" in info and url.startswith("file://"):
+        return _clean_checkout(Path(url.removeprefix("file://")))
+    if "archive_info" in info:
+        return url
+    return None
+
+
+def _clean_checkout(folder: Path) -> str | None:
+    """``git+file://FOLDER@HEAD`` when FOLDER is a git work tree with nothing uncommitted in
+    what a release is built from."""
+
+    def git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(
+                ["git", "-C", str(folder), *args], capture_output=True, text=True, check=True
+            )
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        return out.stdout.strip()
+
+    head = git("rev-parse", "HEAD")
+    dirty = git("status", "--porcelain", "--", "generator", "templates", "pyproject.toml")
+    if not head or dirty is None or dirty:
+        return None
+    # The clone's origin, where a teammate can fetch the same commit; else the folder itself.
+    origin = git("remote", "get-url", "origin")
+    if origin and "://" not in origin and not origin.startswith("/") and ":" in origin:
+        origin = "ssh://" + origin.replace(":", "/", 1)  # scp-like git@host:org/repo
+    elif origin and origin.startswith("/"):
+        origin = Path(origin).as_uri()
+    return f"git+{origin or folder.resolve().as_uri()}@{head}"
+
+
+def check_source(source: str, where: str) -> str:
+    """A recorded or given source is untrusted text: one requirement, no pip option."""
+    if not source or source.startswith("-") or not set(source) <= _SAFE or len(source) > 2000:
+        raise BaseUnavailable(
+            f"{where}: {source[:60]!r} is not a pip requirement stackgen can install "
+            "(e.g. stackgen==0.1.0 or git+https://HOST/stackgen@COMMIT)"
+        )
+    return source
+
+
+def releases_folder() -> Path:
+    """Where releases are installed: $STACKGEN_RELEASES, else the user's cache folder."""
+    if where := os.environ.get("STACKGEN_RELEASES"):
+        return Path(where)
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "stackgen" / "releases"
+
+
+def installed(source: str) -> Path:
+    """The ``stackgen`` command of ``source``, installed once into the user's cache (a lock
+    keeps two runs from building it at once; a marker says the install finished)."""
+    releases = releases_folder()
+    try:
+        releases.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BaseUnavailable(f"cannot create {releases}: {exc.strerror}") from exc
+    home = releases / hashlib.sha256(source.encode()).hexdigest()[:16]
+    command = home / "bin" / "stackgen"
+    with open(home.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (home / COMPLETE).exists():
+            return command
+        shutil.rmtree(home, ignore_errors=True)
+        try:
+            subprocess.run(
+                [sys.executable, "-m", "venv", str(home)], check=True, capture_output=True
+            )
+            subprocess.run(
+                [str(home / "bin" / "python"), "-m", "pip", "install", "--quiet", source],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+        except subprocess.CalledProcessError as exc:
+            shutil.rmtree(home, ignore_errors=True)
+            output = exc.stderr if isinstance(exc.stderr, str) else ""
+            last = output.strip().splitlines()[-1:] or ["no output"]
+            raise BaseUnavailable(
+                f"cannot install {source} to render the project's base: {last[0][:200]}; "
+                "pass --base-from with a requirement that installs that release"
+            ) from exc
+        (home / COMPLETE).write_text(source, encoding="utf-8")
+    return command
+
+
+def render_with(source: str, answers: Path, target: Path) -> None:
+    """Render ``answers`` into ``target`` with the release ``source`` names."""
+    command = installed(source)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    result = subprocess.run(
+        [str(command), "new", "--no-input", "--answers", str(answers), str(target)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if result.returncode != 0:
+        last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise BaseUnavailable(f"the release {source} could not render the base: {last[0][:200]}")
