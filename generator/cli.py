@@ -20,6 +20,7 @@ from generator.errors import Interrupted, StackgenError, UsageError
 if TYPE_CHECKING:
     from generator.advice import Question
     from generator.catalog import Catalog, Choice
+    from generator.presets import OrgPreset
     from generator.stack import Stack
 
 
@@ -50,8 +51,9 @@ def _catalog_flags() -> list[click.Parameter]:
     flags.append(
         click.Option(
             ["--preset"],
-            type=click.Choice([p.id for p in catalog().presets]),
-            help="Start from a named set of answers (see `stackgen options`).",
+            metavar="NAME|FILE",
+            help="Start from a named set of answers (see `stackgen options`), or a team's "
+            "preset file with locked and allowed choices [default: $STACKGEN_PRESET].",
         )
     )
     return flags
@@ -182,7 +184,7 @@ def new(
     from generator.stack import read_answers_file, resolve
 
     the_catalog = catalog()
-
+    named, team = _presets(the_catalog, preset)
     answers = read_answers_file(answers_file, the_catalog) if answers_file else None
     flags: dict[str, Any] = {"name": name, "description": description, **choices}
     interactive = not no_input and _at_terminal()
@@ -190,23 +192,48 @@ def new(
         the_catalog,
         flags=flags,
         answers=answers,
-        preset=the_catalog.preset(preset).answers if preset else None,
+        preset=the_catalog.preset(named).answers if named else None,
         ask=_prompt if interactive else None,
         no_input=no_input,
         default_name=directory.name if directory else None,
         sources={"answers": f"--answers {answers_file}", "preset": f"--preset {preset}"},
+        policy=team,
     )
     target = directory if directory is not None else Path(stack.slug)
-    _create(stack, the_catalog, target, dry_run=dry_run)
+    _create(stack, the_catalog, target, dry_run=dry_run, team=team)
+
+
+def _presets(the_catalog: Catalog, preset: str | None) -> tuple[str | None, OrgPreset | None]:
+    """``--preset``: a catalog preset's id, or a team's preset file (by default the one
+    $STACKGEN_PRESET or ~/.config/stackgen/preset.yml names)."""
+    from generator import presets
+
+    ids = [p.id for p in the_catalog.presets]
+    if preset in ids:
+        return preset, None
+    path = Path(preset) if preset else presets.default_path()
+    if path is None:
+        return None, None
+    if preset and not path.exists():
+        raise UsageError(
+            f"--preset: '{preset[:60]}' is neither a preset ({', '.join(ids)}) nor a file"
+        )
+    return None, presets.load(path, the_catalog)
 
 
 def _create(
-    stack: Stack, the_catalog: Catalog, target: Path, *, dry_run: bool = False, err: bool = False
+    stack: Stack,
+    the_catalog: Catalog,
+    target: Path,
+    *,
+    dry_run: bool = False,
+    err: bool = False,
+    team: OrgPreset | None = None,
 ) -> None:
     """Render ``stack`` into ``target`` and say what was written (on stderr with ``err``)."""
     from generator.render import render, tree
 
-    result = render(stack, the_catalog, target, dry_run=dry_run, hold_signals_after=True)
+    result = render(stack, the_catalog, target, dry_run=dry_run, hold_signals_after=True, team=team)
     for note in result.notes:
         click.echo(f"stackgen: note: {note}", err=True)
     if dry_run:
@@ -345,6 +372,18 @@ def _advised_stack(stack: Stack, the_catalog: Catalog, target: Path, *, change: 
 
 
 PROJECT_DIR = click.Path(file_okay=False, exists=True, path_type=Path)
+TEAM_PRESET = click.option(
+    "--preset",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A team's preset file [default: $STACKGEN_PRESET, or ~/.config/stackgen/preset.yml].",
+)
+
+
+def _team(the_catalog: Catalog, preset: Path | None) -> OrgPreset | None:
+    from generator import presets
+
+    path = preset or presets.default_path()
+    return presets.load(path, the_catalog) if path else None
 
 
 @cli.command()
@@ -368,6 +407,7 @@ PROJECT_DIR = click.Path(file_okay=False, exists=True, path_type=Path)
     metavar="REQUIREMENT",
     help="Install the release that rendered the project from here (default: its record).",
 )
+@TEAM_PRESET
 def update(
     directory: Path,
     sets: tuple[str, ...],
@@ -375,6 +415,7 @@ def update(
     force: bool,
     recreate_deleted: bool,
     base_from: str | None,
+    preset: Path | None,
 ) -> None:
     """Bring DIR (default: .) the current template, or other answers, merging your changes."""
     from generator import update as update_mod
@@ -388,6 +429,7 @@ def update(
         force=force,
         recreate_deleted=recreate_deleted,
         base_from=base_from,
+        team=_team(the_catalog, preset),
     )
     plan = outcome.plan
     click.echo(f"base: {outcome.base_from}")
@@ -415,12 +457,14 @@ def update(
 @cli.command()
 @click.argument("directory", default=".", type=PROJECT_DIR)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def check(directory: Path, as_json: bool) -> None:
+@TEAM_PRESET
+def check(directory: Path, as_json: bool, preset: Path | None) -> None:
     """Exit 0 if DIR (default: .) is on the current template; 1 if an update is available;
-    3 if its recorded answers no longer hold."""
+    3 if its recorded answers no longer hold; 4 if they break the team's preset."""
     from generator import update as update_mod
 
-    status = update_mod.check(directory, catalog())
+    the_catalog = catalog()
+    status = update_mod.check(directory, the_catalog, _team(the_catalog, preset))
     if as_json:
         click.echo(status.as_json())
     else:
@@ -430,9 +474,27 @@ def check(directory: Path, as_json: bool) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
-def options(as_json: bool) -> None:
+@click.option(
+    "--preset",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Show what a team's preset file locks, allows and leaves open.",
+)
+def options(as_json: bool, preset: Path | None) -> None:
     """List every choice, its options and the combinations that are refused."""
     the_catalog = catalog()
+    if preset is not None:
+        from generator import presets
+
+        team = presets.load(preset, the_catalog)
+        click.echo(f"Preset {team.name} ({preset}):")
+        for choice_id, what in presets.open_choices(team, the_catalog):
+            click.echo(f"  {choice_id:<16} {what}")
+        if team.files:
+            click.echo(
+                f"  files            {len(team.files)} of the team's own: "
+                + ", ".join(sorted(team.files))
+            )
+        return
     if as_json:
         import json
 

@@ -25,6 +25,7 @@ import os
 import shutil
 import subprocess
 import sys
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -42,8 +43,10 @@ class BaseUnavailable(StackgenError):
     exit_code = 2
 
 
+@cache
 def this_install() -> str | None:
-    """A pip requirement that installs the running release again, or None."""
+    """A pip requirement that installs the running release again, or None (asked once a
+    process: every render records it)."""
     try:
         dist = metadata.distribution(DIST)
     except metadata.PackageNotFoundError:
@@ -77,7 +80,12 @@ def _clean_checkout(folder: Path) -> str | None:
     def git(*args: str) -> str | None:
         try:
             out = subprocess.run(
-                ["git", "-C", str(folder), *args], capture_output=True, text=True, check=True
+                # No optional locks: `git status` would otherwise refresh the index, taking
+                # its lock, while the user (or another stackgen) works in that clone.
+                ["git", "--no-optional-locks", "-C", str(folder), *args],
+                capture_output=True,
+                text=True,
+                check=True,
             )
         except (OSError, subprocess.CalledProcessError):
             return None

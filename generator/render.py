@@ -32,6 +32,7 @@ from generator.layers import (
     templates_digest,
     templates_root,
 )
+from generator.presets import OrgPreset, PresetError
 from generator.stack import TEXT_FIELDS, Stack
 from generator.units import ONE_APP, Unit
 
@@ -86,7 +87,9 @@ def files_digest(project: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def answers_document(stack: Stack, catalog: Catalog, digest: str | None = None) -> str:
+def answers_document(
+    stack: Stack, catalog: Catalog, digest: str | None = None, preset: str | None = None
+) -> str:
     """``.stackgen.yml``: the answers, the release that rendered them and how to install it
     again (releases.py), and the digest of the files written (update.py)."""
     from generator import releases
@@ -102,6 +105,7 @@ def answers_document(stack: Stack, catalog: Catalog, digest: str | None = None) 
         **({"stackgen_source": "@stackgen_source@"} if source else {}),
         "template_version": templates_digest(),
         **({"files_digest": digest} if digest else {}),
+        **({"preset": preset} if preset else {}),
         "answers": {
             key: f"@{key}@" if key in TEXT_FIELDS else value
             for key, value in stack.answers(catalog).items()
@@ -239,6 +243,7 @@ def render(
     *,
     dry_run: bool = False,
     hold_signals_after: bool = False,
+    team: OrgPreset | None = None,
 ) -> Result:
     """Render ``stack`` into ``target`` (or only compute the tree when ``dry_run``).
 
@@ -246,26 +251,40 @@ def render(
     signal is an ``Interrupted`` saying whether the project was complete by then. Either way
     nothing this run created is left behind, unless the project was already complete.
     ``hold_signals_after``: once the project is in place, keep deferring signals (the CLI
-    then reports one after its summary, never as "nothing was written").
+    then reports one after its summary, never as "nothing was written"). ``team``: an
+    organisation preset whose files are added (presets.py) and whose name is recorded.
     """
     target = Path(target).absolute()
     installed = signals.install()
     try:
         with _filesystem_errors(target):
             return _render(
-                stack, catalog, check_target(target), dry_run=dry_run, hold=hold_signals_after
+                stack,
+                catalog,
+                check_target(target),
+                dry_run=dry_run,
+                hold=hold_signals_after,
+                team=team,
             )
     finally:
         if installed:
             signals.uninstall()
 
 
-def _render(stack: Stack, catalog: Catalog, target: Path, *, dry_run: bool, hold: bool) -> Result:
+def _render(
+    stack: Stack,
+    catalog: Catalog,
+    target: Path,
+    *,
+    dry_run: bool,
+    hold: bool,
+    team: OrgPreset | None = None,
+) -> Result:
     parts = plan_parts(stack, catalog)
     notes: list[str] = []
     if dry_run:
         with tempfile.TemporaryDirectory(prefix="stackgen-dry-run-") as tmp:
-            files = _render_tree(stack, catalog, parts, Path(tmp))[1]
+            files = _render_tree(stack, catalog, parts, Path(tmp), team)[1]
         return _result(target, files, parts, notes)
 
     parent = target.parent
@@ -280,7 +299,7 @@ def _render(stack: Stack, catalog: Catalog, target: Path, *, dry_run: bool, hold
         notes.extend(staging_mod.clean_stale(parent))
         # Staging beside the target keeps the final move a rename on one filesystem.
         staging = staging_mod.create(parent, target.name)
-        project, files = _render_tree(stack, catalog, parts, staging)
+        project, files = _render_tree(stack, catalog, parts, staging, team)
         with signals.deferred():
             _move_into_place(project, target)
             committed = True
@@ -300,7 +319,11 @@ def _render(stack: Stack, catalog: Catalog, target: Path, *, dry_run: bool, hold
 
 
 def _render_tree(
-    stack: Stack, catalog: Catalog, parts: tuple[Part, ...], staging: Path
+    stack: Stack,
+    catalog: Catalog,
+    parts: tuple[Part, ...],
+    staging: Path,
+    team: OrgPreset | None = None,
 ) -> tuple[Path, list[str]]:
     """Render the project into ``staging/project``, check it, and return it with its files."""
     # Imported here so `stackgen --help` and `stackgen options` never load Jinja.
@@ -310,8 +333,11 @@ def _render_tree(
     templating.write_parts(
         [(p.prefix, p.layers, p.context, p.partials_from) for p in parts], project
     )
+    if team is not None:
+        add_team_files(project, team)
     digest = files_digest(project)
-    (project / ANSWERS_FILE).write_text(answers_document(stack, catalog, digest), encoding="utf-8")
+    record = answers_document(stack, catalog, digest, team.name if team else None)
+    (project / ANSWERS_FILE).write_text(record, encoding="utf-8")
     copied = [
         rel
         for rel in _files(project)
@@ -321,7 +347,21 @@ def _render_tree(
             rel[len(p.prefix) + 1 :] if p.prefix else rel, p.context["_copy_without_render"]
         )
     ]
+    copied += list(team.files) if team else []  # copied as they are, never rendered
     return project, _check_tree(project, copied)
+
+
+def add_team_files(project: Path, team: OrgPreset) -> None:
+    """The preset's own files, as they are, never over a file stackgen wrote."""
+    for rel, content in team.files.items():
+        dest = project / rel
+        if dest.exists():
+            raise PresetError(
+                f"{team.source}: files: {rel} would replace a file stackgen writes; "
+                "rename it or drop it from the preset"
+            )
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(content)
 
 
 def _result(target: Path, files: list[str], parts: tuple[Part, ...], notes: list[str]) -> Result:

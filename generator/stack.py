@@ -25,6 +25,7 @@ from generator.errors import (
     shorten,
 )
 from generator.inputs import load_yaml
+from generator.presets import OrgPreset, violations
 
 TEXT_FIELDS = ("name", "description")
 NAME_MAX = 64
@@ -226,12 +227,17 @@ def resolve(
     no_input: bool = False,
     default_name: str | None = None,
     sources: Mapping[str, str] | None = None,
+    policy: OrgPreset | None = None,
 ) -> Stack:
     """Merge the answer sources into a validated Stack.
 
     ``flags`` hold values given on the command line (None when absent). ``ask(field, choice,
     default)`` prompts for a missing value; without it (no terminal) a missing value is an
     error naming its flag, unless ``no_input`` says to take the defaults.
+
+    ``policy``, an organisation preset (presets.py): its answers are the defaults (prompts
+    start from them), its locked choices are never asked and cannot be given otherwise, and
+    prompts offer only its allowed options; any answer it forbids is an error naming it.
     """
     layers = [("flags", flags), ("answers", answers or {}), ("preset", preset or {})]
     label = dict(sources or {})
@@ -268,16 +274,35 @@ def resolve(
     selections: dict[str, tuple[str, ...]] = {}
     for choice in catalog.choices:
         hit = given(choice.id)
-        if hit is not None:
+        team = policy.answers.get(choice.id) if policy else None
+        if policy and choice.id in policy.locked:
+            values = _as_tuple(choice, team, policy.source)
+            if hit is not None:
+                source = choice.flag if hit[1] == "flags" else hit[1]
+                if _as_tuple(choice, hit[0], source) != values:
+                    raise InvalidChoice(
+                        f"{source}: {choice.id} is locked to {'+'.join(values)} by "
+                        f"{policy.source} (preset {policy.name})"
+                    )
+        elif hit is not None:
             source = "flags" if hit[1] == "flags" else hit[1]
             values = _as_tuple(choice, hit[0], choice.flag if source == "flags" else source)
         elif no_input:
             values = (choice.default,)
+            if team and policy:
+                values = _as_tuple(choice, team, policy.source)
         elif ask is not None:
             offered = offered_options(catalog, choice, selections)
-            default = (
-                choice.default if choice.default in offered.option_ids else offered.options[0].id
+            if policy and choice.id in policy.allowed:
+                keep = tuple(o for o in offered.options if o.id in policy.allowed[choice.id])
+                offered = replace(offered, options=keep or offered.options)
+            first = team[0] if isinstance(team, list) else team
+            default: Any = next(
+                (d for d in (first, choice.default) if d in offered.option_ids),
+                offered.options[0].id,
             )
+            if isinstance(team, list) and default == first:
+                default = team  # the primary store, then the secondary
             values = _as_tuple(choice, ask(choice.id, offered, default), choice.flag)
         else:
             raise MissingValue(
@@ -285,8 +310,21 @@ def resolve(
                 f"({'|'.join(choice.option_ids)}) or --no-input for the default ({choice.default})"
             )
         _check_roles(choice, values, choice.flag)
+        if policy and choice.id in policy.allowed:
+            outside = [v for v in values if v not in policy.allowed[choice.id]]
+            if outside:
+                source = choice.flag if hit is None or hit[1] == "flags" else hit[1]
+                allowed = ", ".join(o for o in choice.option_ids if o in policy.allowed[choice.id])
+                raise InvalidChoice(
+                    f"{source}: {outside[0]} is not allowed by {policy.source} "
+                    f"(preset {policy.name}; allowed: {allowed})"
+                )
         selections[choice.id] = values
 
+    if policy:
+        problems = violations(policy, selections)
+        if problems:
+            raise InvalidChoice(f"{policy.source}: {problems[0]}")
     check_rules(catalog, selections)
     return Stack(
         name=name, slug=slug, description=description, selections=MappingProxyType(selections)

@@ -37,7 +37,8 @@ from generator import __version__, releases, signals
 from generator.catalog import Catalog
 from generator.errors import StackgenError, UsageError, shorten
 from generator.inputs import load_yaml
-from generator.render import files_digest
+from generator.presets import OrgPreset, violations
+from generator.render import add_team_files, files_digest
 from generator.stack import TEXT_FIELDS, Stack, resolve
 
 ANSWERS_FILE = ".stackgen.yml"
@@ -46,6 +47,7 @@ ANSWERS_FILE = ".stackgen.yml"
 CONFLICTS = 1
 OUTDATED = 1
 INVALID = 3
+POLICY = 4
 
 
 class NotAProject(UsageError):
@@ -62,6 +64,7 @@ class Record:
     source: str | None = None
     template_version: str | None = None
     files_digest: str | None = None
+    preset: str | None = None
 
 
 def read_record(project: Path) -> Record:
@@ -85,6 +88,7 @@ def read_record(project: Path) -> Record:
         source=text("stackgen_source"),
         template_version=text("template_version"),
         files_digest=text("files_digest"),
+        preset=text("preset"),
     )
 
 
@@ -108,8 +112,14 @@ def parse_sets(sets: Sequence[str], catalog: Catalog) -> dict[str, Any]:
     return out
 
 
-def stack_of(record: Record, catalog: Catalog, sets: Mapping[str, Any] | None = None) -> Stack:
-    """The recorded answers, with ``sets`` changed, checked like any answers."""
+def stack_of(
+    record: Record,
+    catalog: Catalog,
+    sets: Mapping[str, Any] | None = None,
+    team: OrgPreset | None = None,
+) -> Stack:
+    """The recorded answers, with ``sets`` changed, checked like any answers (and against
+    the team's preset: a locked choice cannot be changed)."""
     return resolve(
         catalog,
         flags={},
@@ -117,13 +127,29 @@ def stack_of(record: Record, catalog: Catalog, sets: Mapping[str, Any] | None = 
         preset=record.answers,
         no_input=True,
         sources={"answers": "--set", "preset": str(record.path)},
+        policy=team,
     )
 
 
-def _render(stack: Stack, catalog: Catalog, target: Path) -> None:
+def team_for(record: Record, team: OrgPreset | None) -> OrgPreset | None:
+    """The preset to render with: the one given, which must be the one the project names."""
+    if record.preset and team is None:
+        raise UsageError(
+            f"{record.path}: the project was generated with preset {record.preset}; pass "
+            "--preset FILE or set STACKGEN_PRESET, so its files are part of both renders"
+        )
+    if team is not None and record.preset and team.name != record.preset:
+        raise UsageError(
+            f"{team.source}: this is preset {team.name}; the project was generated with "
+            f"preset {record.preset}"
+        )
+    return team
+
+
+def _render(stack: Stack, catalog: Catalog, target: Path, team: OrgPreset | None) -> None:
     from generator.render import render
 
-    render(stack, catalog, target)
+    render(stack, catalog, target, team=team)
 
 
 # --- check ---------------------------------------------------------------------------------
@@ -148,11 +174,13 @@ class Status:
         return json.dumps(body, indent=2)
 
 
-def check(project: Path, catalog: Catalog) -> Status:
-    """Is the project on the current template, and do its answers still hold?"""
+def check(project: Path, catalog: Catalog, team: OrgPreset | None = None) -> Status:
+    """Is the project on the current template, and do its answers still hold (the catalog's
+    rules, the team's preset)?"""
     from generator.layers import templates_digest
 
     record = read_record(project)
+    team = team_for(record, team)
     recorded = {
         "stackgen_version": record.version,
         "template_version": record.template_version,
@@ -164,9 +192,12 @@ def check(project: Path, catalog: Catalog) -> Status:
         return Status(
             "invalid", INVALID, f"the recorded answers no longer hold: {exc}", recorded, {}
         )
+    problems = violations(team, stack.selections) if team else []
+    if problems:
+        return Status("policy", POLICY, "; ".join(problems), recorded, {})
     with tempfile.TemporaryDirectory(prefix="stackgen-check-") as tmp:
         fresh = Path(tmp) / "project"
-        _render(stack, catalog, fresh)
+        _render(stack, catalog, fresh, team)
         digest = files_digest(fresh)
     current = {
         "stackgen_version": __version__,
@@ -377,7 +408,13 @@ def _mark_conflicts(project: Path, plan: Plan) -> None:
     _git(project, "update-index", "--index-info", stdin=("\n".join(lines) + "\n").encode())
 
 
-def base_render(record: Record, catalog: Catalog, target: Path, base_from: str | None) -> str:
+def base_render(
+    record: Record,
+    catalog: Catalog,
+    target: Path,
+    base_from: str | None,
+    team: OrgPreset | None = None,
+) -> str:
     """Render the project's base into ``target``; say which release did."""
     try:
         stack = stack_of(record, catalog)
@@ -386,7 +423,7 @@ def base_render(record: Record, catalog: Catalog, target: Path, base_from: str |
     if stack is not None and base_from is None:
         from generator.layers import templates_digest
 
-        _render(stack, catalog, target)
+        _render(stack, catalog, target, team)
         same = (
             files_digest(target) == record.files_digest
             if record.files_digest
@@ -407,6 +444,8 @@ def base_render(record: Record, catalog: Catalog, target: Path, base_from: str |
         answers = Path(tmp) / "answers.yml"
         answers.write_text(json.dumps({"answers": record.answers}), encoding="utf-8")
         releases.render_with(source, answers, target)
+    if team is not None:
+        add_team_files(target, team)  # the preset's files as they are now, on both sides
     return f"{source} (the release that rendered the project)"
 
 
@@ -427,10 +466,12 @@ def update(
     force: bool = False,
     recreate_deleted: bool = False,
     base_from: str | None = None,
+    team: OrgPreset | None = None,
 ) -> Outcome:
     project = project.resolve()
     record = read_record(project)
-    stack = stack_of(record, catalog, sets)
+    team = team_for(record, team)
+    stack = stack_of(record, catalog, sets, team)
     git = in_git_work_tree(project)
     if git and not force and not dry_run:
         dirty = uncommitted(project)
@@ -443,8 +484,8 @@ def update(
     try:
         with tempfile.TemporaryDirectory(prefix="stackgen-update-") as tmp:
             base, new = Path(tmp) / "base", Path(tmp) / "new"
-            used = base_render(record, catalog, base, base_from)
-            _render(stack, catalog, new)
+            used = base_render(record, catalog, base, base_from, team)
+            _render(stack, catalog, new, team)
             labels = (
                 "yours",
                 f"base (stackgen {record.version or '?'})",

@@ -178,7 +178,7 @@ PAYLOAD = "{{ cycler.__init__.__globals__.os.popen('touch pwned').read() }}"
         (["new", "x"], "--language: no value given and no terminal to ask on"),
         (["new"], "--name: no project name given and no terminal to ask on"),
         (["new", "--answers", "missing.yml", "x"], "--answers: cannot read missing.yml"),
-        (["new", "--preset", "nope", "x"], "Invalid value for '--preset'"),
+        (["new", "--preset", "nope", "x"], "--preset: 'nope' is neither a preset (python-postgres"),
         (["new", "--no-input", "--bogus"], "No such option '--bogus'"),
         (["frobnicate"], "No such command 'frobnicate'"),
     ],
