@@ -380,10 +380,19 @@ TEAM_PRESET = click.option(
 
 
 def _team(the_catalog: Catalog, preset: Path | None) -> OrgPreset | None:
+    """The preset given; the default one applies only to projects generated with it."""
     from generator import presets
 
-    path = preset or presets.default_path()
-    return presets.load(path, the_catalog) if path else None
+    return presets.load(preset, the_catalog) if preset else None
+
+
+def _install_consent(source: str) -> bool:
+    click.echo(
+        "The templates changed since this project was rendered: its base needs the release "
+        f"that rendered it,\n  {source}\ninstalled into stackgen's cache and run (its code "
+        "runs on this machine)."
+    )
+    return click.confirm("Install and run it?", default=False)
 
 
 @cli.command()
@@ -430,6 +439,7 @@ def update(
         recreate_deleted=recreate_deleted,
         base_from=base_from,
         team=_team(the_catalog, preset),
+        confirm=_install_consent if _at_terminal() else None,
     )
     plan = outcome.plan
     click.echo(f"base: {outcome.base_from}")
@@ -451,6 +461,11 @@ def update(
     if conflicts:
         where = "marked in the files and in git's index" if outcome.git and not dry_run else ""
         click.echo(f"Conflicts {where}: {', '.join(conflicts)}".replace("  ", " "), err=True)
+    # The project is updated and signals are held (update): one is reported after the summary.
+    signum = signals.take_pending()
+    if signum is not None:
+        raise Interrupted(signum, written=True, target=str(directory))
+    if conflicts:
         sys.exit(update_mod.CONFLICTS)
 
 

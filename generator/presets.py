@@ -145,20 +145,20 @@ def _files(path: Path, folder: Any, where: str) -> dict[str, bytes]:
             rel = entry.relative_to(base).as_posix()
             if entry.is_symlink():
                 raise PresetError(f"{where}: files: {shorten(rel)} is a symbolic link")
-            if name in FORBIDDEN or not name.strip() or "\\" in name:
+            if name.lower() in FORBIDDEN or not name.strip() or "\\" in name:
                 raise PresetError(f"{where}: files: {shorten(rel)} may not be written by a preset")
         for name in sorted(filenames):
             entry = Path(dirpath) / name
             rel = entry.relative_to(base).as_posix()
             if not entry.is_file():
                 raise PresetError(f"{where}: files: {shorten(rel)} is not a regular file")
-            content = entry.read_bytes()
-            total += len(content)
-            out[rel] = content
-            if len(out) > MAX_FILES or total > MAX_BYTES:
+            total += entry.stat().st_size  # before reading: a huge file is never read
+            if len(out) >= MAX_FILES or total > MAX_BYTES:
                 raise PresetError(
                     f"{where}: files: more than {MAX_FILES} files or {MAX_BYTES} bytes"
                 )
+            with entry.open("rb") as fh:
+                out[rel] = fh.read(MAX_BYTES + 1)
     return out
 
 

@@ -8,11 +8,14 @@ running release, read from the install's own record (PEP 610 ``direct_url.json``
   (the clone's ``origin`` remote, else ``file://`` the folder) when the folder is a git work
   tree whose templates and generator have no uncommitted change, else nothing (a dirty tree
   cannot be installed again);
-- installed from a wheel or sdist URL: that URL; from an index: ``stackgen==VERSION``.
+- installed from an index: ``stackgen==VERSION``; from a wheel or an archive: nothing (it
+  could hold anything by the time the project is updated).
 
-``stackgen update`` renders the project's base with that release: installed once into a
-virtual environment under the user's cache (``~/.cache/stackgen/releases/<hash>``, or
-``$STACKGEN_RELEASES``) and run as
+Installing a release runs its code, so ``stackgen update`` installs a recorded source only
+once the user has seen it and agreed (at a terminal) or named it with ``--base-from``, and
+only in the two forms ``check_source`` accepts. It renders the project's base with that
+release: installed once into a virtual environment under the user's cache
+(``~/.cache/stackgen/releases/<hash>``, or ``$STACKGEN_RELEASES``) and run as
 ``stackgen new --answers``, in a process of its own, so two releases never share an import.
 """
 
@@ -22,19 +25,19 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from generator.errors import StackgenError
 
 DIST = "stackgen"
 COMPLETE = ".stackgen-release"
-# What a requirement may look like: no option, no second argument for pip to read.
-_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-_.:/@=~%")
 
 
 class BaseUnavailable(StackgenError):
@@ -65,12 +68,11 @@ def this_install() -> str | None:
         return None
     vcs = info.get("vcs_info")
     if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
-        return f"git+{url}@{vcs['commit_id']}"
+        source = f"git+{without_credentials(url)}@{vcs['commit_id']}"
+        return source if SOURCE_RE.match(source) else None
     if "dir_info" in info and url.startswith("file://"):
         return _clean_checkout(Path(url.removeprefix("file://")))
-    if "archive_info" in info:
-        return url
-    return None
+    return None  # an archive (a wheel's URL or path) could be anything by now
 
 
 def _clean_checkout(folder: Path) -> str | None:
@@ -101,17 +103,38 @@ def _clean_checkout(folder: Path) -> str | None:
         origin = "ssh://" + origin.replace(":", "/", 1)  # scp-like git@host:org/repo
     elif origin and origin.startswith("/"):
         origin = Path(origin).as_uri()
-    return f"git+{origin or folder.resolve().as_uri()}@{head}"
+    source = f"git+{without_credentials(origin) if origin else folder.resolve().as_uri()}@{head}"
+    return source if SOURCE_RE.match(source) else None
+
+
+# The only forms a source may take: a release from the index, or one commit of a git
+# repository (never a path, an archive or a branch, which could be anything by now).
+SOURCE_RE = re.compile(
+    r"^(?:stackgen==[0-9][0-9A-Za-z.+-]{0,40}"
+    r"|git\+(?:https|ssh|file)://[A-Za-z0-9._~%/:@+-]{1,400}@[0-9a-f]{40})$"
+)
 
 
 def check_source(source: str, where: str) -> str:
-    """A recorded or given source is untrusted text: one requirement, no pip option."""
-    if not source or source.startswith("-") or not set(source) <= _SAFE or len(source) > 2000:
+    """A recorded or given source is untrusted text: a release from the index or one commit
+    of a git repository, nothing else (installing it runs its code)."""
+    if not SOURCE_RE.match(source or ""):
         raise BaseUnavailable(
-            f"{where}: {source[:60]!r} is not a pip requirement stackgen can install "
-            "(e.g. stackgen==0.1.0 or git+https://HOST/stackgen@COMMIT)"
+            f"{where}: {source[:60]!r} is not a stackgen release stackgen will install "
+            "(stackgen==VERSION, or git+https://HOST/PATH@COMMIT with the full commit id)"
         )
     return source
+
+
+def without_credentials(url: str) -> str:
+    """An http(s) URL without its user and password (a token in a clone's remote must not
+    end up in every project)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and (parts.username or parts.password):
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
 
 
 def releases_folder() -> Path:
@@ -134,8 +157,8 @@ def installed(source: str) -> Path:
     command = home / "bin" / "stackgen"
     with open(home.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if (home / COMPLETE).exists():
-            return command
+        if (home / COMPLETE).exists() and (home / "bin" / "python").exists():
+            return command  # (a venv whose interpreter is gone is made again)
         shutil.rmtree(home, ignore_errors=True)
         try:
             subprocess.run(
@@ -162,14 +185,20 @@ def installed(source: str) -> Path:
 def render_with(source: str, answers: Path, target: Path) -> None:
     """Render ``answers`` into ``target`` with the release ``source`` names."""
     command = installed(source)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    result = subprocess.run(
-        [str(command), "new", "--no-input", "--answers", str(answers), str(target)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    # The release renders the recorded answers only: no team preset from this environment.
+    dropped = ("PYTHONPATH", "VIRTUAL_ENV", "STACKGEN_PRESET")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env["XDG_CONFIG_HOME"] = str(answers.parent)
+    try:
+        result = subprocess.run(
+            [str(command), "new", "--no-input", "--answers", str(answers), str(target)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+    except OSError as exc:
+        raise BaseUnavailable(f"cannot run the release {source}: {exc.strerror}") from exc
     if result.returncode != 0:
         last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise BaseUnavailable(f"the release {source} could not render the base: {last[0][:200]}")

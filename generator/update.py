@@ -28,14 +28,14 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import __version__, releases, signals
+from generator import __version__, presets, releases, signals
 from generator.catalog import Catalog
-from generator.errors import StackgenError, UsageError, shorten
+from generator.errors import FilesystemError, StackgenError, UsageError, shorten
 from generator.inputs import load_yaml
 from generator.presets import OrgPreset, violations
 from generator.render import add_team_files, files_digest
@@ -131,8 +131,11 @@ def stack_of(
     )
 
 
-def team_for(record: Record, team: OrgPreset | None) -> OrgPreset | None:
-    """The preset to render with: the one given, which must be the one the project names."""
+def team_for(record: Record, team: OrgPreset | None, catalog: Catalog) -> OrgPreset | None:
+    """The preset to render with: the one given (else, for a project generated with one, the
+    default preset), which must be the one the project names."""
+    if record.preset and team is None and (path := presets.default_path()):
+        team = presets.load(path, catalog)
     if record.preset and team is None:
         raise UsageError(
             f"{record.path}: the project was generated with preset {record.preset}; pass "
@@ -180,7 +183,7 @@ def check(project: Path, catalog: Catalog, team: OrgPreset | None = None) -> Sta
     from generator.layers import templates_digest
 
     record = read_record(project)
-    team = team_for(record, team)
+    team = team_for(record, team, catalog)
     recorded = {
         "stackgen_version": record.version,
         "template_version": record.template_version,
@@ -281,6 +284,25 @@ def merge3(
     return result.stdout, result.returncode == 0
 
 
+def _blocked(project: Path, rel: str) -> str | None:
+    """Why ``rel`` cannot be written in place, if it cannot: a symbolic link on the way (update
+    never writes or deletes through one), a folder where the file goes, a file where a folder
+    on its path goes."""
+    path = project
+    for part in rel.split("/")[:-1]:
+        path = path / part
+        if path.is_symlink():
+            return f"{path.relative_to(project).as_posix()} is a symbolic link of yours"
+        if path.exists() and not path.is_dir():
+            return f"{path.relative_to(project).as_posix()} is a file, not a folder"
+    path = project / rel
+    if path.is_symlink():
+        return "it is a symbolic link of yours"
+    if path.exists() and not path.is_file():
+        return "it is a folder in your project"
+    return None
+
+
 def plan_update(
     project: Path,
     base: Path,
@@ -289,35 +311,42 @@ def plan_update(
     recreate_deleted: bool = False,
     labels: tuple[str, str, str] = ("yours", "base", "stackgen"),
 ) -> Plan:
+    """Decide, file by file, from the user's tree (ours), the base and the new render. A file
+    is its bytes and its executable bit; anything update cannot safely write in place (a link,
+    a folder in the way) is kept as it is and listed."""
     plan = Plan()
     paths = sorted(set(_files(base)) | set(_files(new)) | ({ANSWERS_FILE}))
     for rel in paths:
-        b, n = _read(base, rel), _read(new, rel)
-        o = _read(project, rel)
+        b, n = _state(base, rel), _state(new, rel)
+        blocked = _blocked(project, rel)
+        o = None if blocked else _state(project, rel)
         if rel == ANSWERS_FILE:
-            if n is not None and o != n:
+            if n is not None and o != n and not blocked:
                 plan.changes.append(Change(rel, "update", "the record of the new answers"))
-                plan.contents[rel], plan.modes[rel] = n, False
+                plan.contents[rel], plan.modes[rel] = n[0], False
             continue
-        if b == n or o == n:
-            continue  # the template did not change it, or the project already has it
-        executable = os.access(new / rel, os.X_OK) if n is not None else False
+        if blocked:
+            if b != n:
+                plan.changes.append(Change(rel, "keep-blocked", f"not written: {blocked}"))
+            continue
         if o is None and b is not None:
             if n is not None and recreate_deleted:
                 plan.changes.append(Change(rel, "add", "you deleted it; recreated as asked"))
-                plan.contents[rel], plan.modes[rel] = n, executable
-            elif n is not None:
+                plan.contents[rel], plan.modes[rel] = n
+            elif n is not None and b != n:
                 plan.changes.append(
                     Change(rel, "keep-deleted", "you deleted it; the template changed it")
                 )
             continue
+        if b == n or o == n:
+            continue  # the template did not change it, or the project already has it
         if o == b:
             if n is None:
                 plan.changes.append(Change(rel, "remove", "the template dropped it"))
             else:
                 why = "new in the template" if o is None else "you had not changed it"
                 plan.changes.append(Change(rel, "add" if o is None else "update", why))
-                plan.contents[rel], plan.modes[rel] = n, executable
+                plan.contents[rel], plan.modes[rel] = n
             continue
         if n is None:
             plan.changes.append(
@@ -325,21 +354,43 @@ def plan_update(
             )
             continue
         assert o is not None  # o is None was handled above (with b None, o == b)
-        merged, clean = merge3(o, b or b"", n, labels)
+        # The executable bit: the template's if only it changed it, else the user's.
+        executable = n[1] if b is None or o[1] == b[1] else o[1]
+        if o[0] == n[0] or (b is not None and o[0] == b[0]):
+            content = n[0] if b is not None and o[0] == b[0] else o[0]
+            plan.changes.append(Change(rel, "update", "the template changed its mode"))
+            plan.contents[rel], plan.modes[rel] = content, executable
+            continue
+        merged, clean = merge3(o[0], b[0] if b else b"", n[0], labels)
         if clean:
             plan.changes.append(Change(rel, "merge", "both changed it; merged"))
             plan.contents[rel], plan.modes[rel] = merged, executable
         else:
-            plan.changes.append(Change(rel, "conflict", "both changed the same lines"))
+            why = "both changed the same lines" if b else "both added it, differently"
+            if b"\0" in o[0] + n[0]:
+                why = "both changed it (binary: yours kept)"
+            plan.changes.append(Change(rel, "conflict", why))
             plan.contents[rel], plan.modes[rel] = merged, executable
-            plan.stages[rel] = (b, o, n)
+            plan.stages[rel] = (b[0] if b else None, o[0], n[0])
     return plan
+
+
+def _state(root: Path, rel: str) -> tuple[bytes, bool] | None:
+    """A file's bytes and executable bit, or None where there is no regular file."""
+    content = _read(root, rel)
+    return None if content is None else (content, os.access(root / rel, os.X_OK))
 
 
 def _git(project: Path, *args: str, stdin: bytes | None = None) -> str | None:
     try:
+        # A session of its own: a Ctrl-C at the terminal reaches stackgen (which defers it
+        # while applying), not git half-way through writing the index.
         out = subprocess.run(
-            ["git", "-C", str(project), *args], input=stdin, capture_output=True, check=True
+            ["git", "-C", str(project), *args],
+            input=stdin,
+            capture_output=True,
+            check=True,
+            start_new_session=True,
         )
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -355,29 +406,48 @@ def uncommitted(project: Path) -> list[str]:
     return out.splitlines() if out else []
 
 
-def apply(project: Path, plan: Plan, *, git: bool) -> None:
-    """Write the plan: staged beside the project, then moved into place as one deferred step."""
-    staging = Path(tempfile.mkdtemp(prefix=".stackgen-update-", dir=project.parent))
+def apply(project: Path, plan: Plan, *, git: bool, hold: bool = False) -> None:
+    """Write the plan: every content staged in a folder inside the project (so each move is a
+    rename on one filesystem), then, as one step signals cannot cut: removals, writes, the
+    record last, conflicts into git's index. A filesystem fault is one line (exit 2).
+    ``hold``: keep deferring signals once done (the CLI reports one after its summary)."""
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".stackgen-update-", dir=project))
+    except OSError as exc:
+        raise FilesystemError(f"DIR: cannot update {project}: {exc.strerror}") from exc
     try:
         staged: list[tuple[Path, Path, bool]] = []
-        for index, (rel, content) in enumerate(sorted(plan.contents.items())):
+        ordered = sorted(plan.contents.items(), key=lambda item: item[0] == ANSWERS_FILE)
+        for index, (rel, content) in enumerate(ordered):
             tmp = staging / str(index)
             tmp.write_bytes(content)
-            staged.append((tmp, project / rel, plan.modes.get(rel, False)))
+            dest = project / rel
+            mode = dest.stat().st_mode & 0o7777 if dest.is_file() else 0o644
+            executable = plan.modes.get(rel, False)
+            # The user's permissions, with the executable bits where reading is allowed.
+            mode = (mode | (mode & 0o444) >> 2) if executable else mode & ~0o111
+            tmp.chmod(mode)
+            staged.append((tmp, dest, executable))
         removed = [project / c.path for c in plan.changes if c.action == "remove"]
         with signals.deferred():
-            for tmp, dest, executable in staged:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                tmp.chmod(0o755 if executable else 0o644)
-                _move(tmp, dest)
             for path in removed:
                 path.unlink(missing_ok=True)
                 _prune_empty(path.parent, project)
+            for tmp, dest, _ in staged:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                _move(tmp, dest)
             if git and plan.stages:
                 _mark_conflicts(project, plan)
+            if hold:
+                signals.hold()
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise FilesystemError(
+            f"DIR: cannot update {project}: {exc.strerror or exc}{where}; the files listed "
+            "above before it may be changed, .stackgen.yml is not"
+        ) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    signals.raise_pending(written=True, target=str(project))
 
 
 def _move(staged: Path, dest: Path) -> None:
@@ -414,8 +484,10 @@ def base_render(
     target: Path,
     base_from: str | None,
     team: OrgPreset | None = None,
+    confirm: Callable[[str], bool] | None = None,
 ) -> str:
-    """Render the project's base into ``target``; say which release did."""
+    """Render the project's base into ``target``; say which release did. A recorded release
+    is installed (running its code) only with ``--base-from`` or the user's ``confirm``."""
     try:
         stack = stack_of(record, catalog)
     except StackgenError:
@@ -440,6 +512,12 @@ def base_render(
             "--base-from REQUIREMENT naming that release"
         )
     source = releases.check_source(source, "--base-from" if base_from else str(record.path))
+    if base_from is None and (confirm is None or not confirm(source)):
+        raise releases.BaseUnavailable(
+            f"{record.path}: the templates changed since stackgen {record.version or '?'} "
+            f"rendered this project, so its base needs that release, {source}; installing it "
+            f"runs its code: pass --base-from {source} to agree"
+        )
     with tempfile.TemporaryDirectory(prefix="stackgen-answers-") as tmp:
         answers = Path(tmp) / "answers.yml"
         answers.write_text(json.dumps({"answers": record.answers}), encoding="utf-8")
@@ -467,10 +545,11 @@ def update(
     recreate_deleted: bool = False,
     base_from: str | None = None,
     team: OrgPreset | None = None,
+    confirm: Callable[[str], bool] | None = None,
 ) -> Outcome:
     project = project.resolve()
     record = read_record(project)
-    team = team_for(record, team)
+    team = team_for(record, team, catalog)
     stack = stack_of(record, catalog, sets, team)
     git = in_git_work_tree(project)
     if git and not force and not dry_run:
@@ -484,7 +563,7 @@ def update(
     try:
         with tempfile.TemporaryDirectory(prefix="stackgen-update-") as tmp:
             base, new = Path(tmp) / "base", Path(tmp) / "new"
-            used = base_render(record, catalog, base, base_from, team)
+            used = base_render(record, catalog, base, base_from, team, confirm)
             _render(stack, catalog, new, team)
             labels = (
                 "yours",
@@ -494,7 +573,8 @@ def update(
             plan = plan_update(project, base, new, recreate_deleted=recreate_deleted, labels=labels)
             if dry_run or (plan.conflicts and not git):
                 return Outcome(plan, used, applied=False, git=git)
-            apply(project, plan, git=git)
+            # Once the project is updated, a signal is reported after the summary.
+            apply(project, plan, git=git, hold=True)
             return Outcome(plan, used, applied=True, git=git)
     finally:
         if installed:

@@ -20,3 +20,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return default_catalog()
+
+
+@pytest.fixture(autouse=True)
+def no_team_preset(monkeypatch, tmp_path_factory) -> None:
+    """A developer's own team preset ($STACKGEN_PRESET, ~/.config/stackgen/preset.yml) never
+    reaches a test: tests that want one set it themselves."""
+    monkeypatch.delenv("STACKGEN_PRESET", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))

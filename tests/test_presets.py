@@ -173,3 +173,16 @@ def test_prompts_offer_only_what_the_preset_allows(tmp_path, team) -> None:
     assert child.exitstatus == 0
     answers = yaml.safe_load((tmp_path / "shop" / ".stackgen.yml").read_text())["answers"]
     assert answers["api"] == "graphql" and answers["infrastructure"] == "kubernetes"
+
+
+def test_a_default_preset_leaves_other_projects_alone(tmp_path, team, monkeypatch) -> None:
+    """$STACKGEN_PRESET shapes new projects; a project generated without a preset is checked
+    and updated as it is, and one generated with it finds it there."""
+    code, _, err = run(["new", "plain", "--no-input"], tmp_path)
+    assert code == 0, err
+    code, _, err = run(["new", "acme", "--preset", str(team), "--no-input"], tmp_path)
+    assert code == 0, err
+    monkeypatch.setenv("STACKGEN_PRESET", str(team))
+    for name in ("plain", "acme"):
+        code, out, err = run(["check", str(tmp_path / name)], tmp_path)
+        assert code == 0, (name, out, err)

@@ -208,6 +208,68 @@ def test_a_signal_during_the_apply_leaves_all_of_it(tmp_path, catalog, monkeypat
     assert tree(project) == tree(expected)
 
 
+def test_a_recorded_source_is_never_installed_unless_it_is_a_release(tmp_path, catalog) -> None:
+    """A hostile .stackgen.yml naming a wheel it ships, or a branch, is refused before pip
+    runs, whatever the user agrees to; so is a --base-from of that kind."""
+    project = fresh(tmp_path, "shop", catalog)
+    record = project / ".stackgen.yml"
+    text = record.read_text().replace("files_digest: ", "files_digest: 0000000000000000\n#: ")
+    for source in ["tools/evil-1.0-py3-none-any.whl", "git+https://host/x@main", "-e ."]:
+        record.write_text(text.replace("answers:", f"stackgen_source: {source!r}\nanswers:"))
+        code, _, err = run(["update", str(project), "--dry-run"], tmp_path)
+        assert code == 2 and "is not a stackgen release stackgen will install" in err, err
+    code, _, err = run(["update", str(project), "--base-from", "./evil.whl"], tmp_path)
+    assert code == 2 and "--base-from" in err
+
+
+def test_modes_links_and_folders_in_the_way(tmp_path, catalog) -> None:
+    """The executable bit is part of a file; a link or a folder in the way is never written
+    through or replaced; a deleted file the template did not change comes back when asked."""
+    project = committed(fresh(tmp_path, "shop", catalog))
+    secret = project / ".env.example"
+    secret.chmod(0o600)
+    (project / "Makefile").unlink()
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    shutil.rmtree(project / "deploy")
+    (project / "deploy").symlink_to(outside, target_is_directory=True)
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "ours")
+
+    sets = ["--set", "infrastructure=kubernetes", "--set", "database=postgresql"]
+    code, out, err = run(["update", str(project), *sets, "--recreate-deleted"], tmp_path)
+    assert code == 0, err
+    assert list(outside.iterdir()) == []  # nothing written through the link
+    assert "keep-blocked  deploy/k8s/deployment.yaml" in out
+    assert (project / "Makefile").exists()  # unchanged by the template, recreated as asked
+    assert secret.stat().st_mode & 0o777 == 0o600  # updated, the user's permissions kept
+
+
+def test_an_executable_bit_the_template_adds_is_applied(tmp_path, catalog) -> None:
+    base, new, project = (fresh(tmp_path, n, catalog) for n in ("base", "new", "project"))
+    script = "Makefile"
+    (new / script).chmod(0o755)
+    plan = update_mod.plan_update(project, base, new)
+    assert [(c.path, c.action) for c in plan.changes if c.path == script] == [(script, "update")]
+    update_mod.apply(project, plan, git=False)
+    assert os.access(project / script, os.X_OK)
+
+
+def test_a_signal_after_the_update_is_reported_as_kept(tmp_path, catalog, monkeypatch) -> None:
+    project = fresh(tmp_path, "shop", catalog)
+    real_apply = update_mod.apply
+
+    def apply_then_signal(*args, **kwargs) -> None:
+        real_apply(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(update_mod, "apply", apply_then_signal)
+    code, out, err = run(["update", str(project), "--set", "api=graphql"], tmp_path)
+    assert code == 128 + signal.SIGINT
+    assert "Updated" in out and "was complete; it is kept" in err
+    assert "graphql" in (project / ".stackgen.yml").read_text()
+
+
 def _install(venv_dir: Path, source: Path) -> Path:
     venv.create(venv_dir, with_pip=True)
     subprocess.run(
@@ -238,10 +300,8 @@ def test_two_real_releases(tmp_path) -> None:
     subprocess.run([str(old), "new", "--no-input", "shop"], cwd=work, check=True, env=env)
     project = committed(work / "shop")
     record = yaml.safe_load((project / ".stackgen.yml").read_text())
-    assert (
-        record["stackgen_source"]
-        == f"git+{source.as_uri()}@{git(source, 'rev-parse', 'HEAD').strip()}"
-    )
+    commit = git(source, "rev-parse", "HEAD").strip()
+    assert record["stackgen_source"] == f"git+{source.as_uri()}@{commit}"
 
     # The user's edits: a line of their own under the README's title, and in the Makefile.
     title, rest = (project / "README.md").read_text().split("\n", 1)
@@ -261,8 +321,19 @@ def test_two_real_releases(tmp_path) -> None:
     git(source, "commit", "-qm", "release 2")
     new = _install(tmp_path / "v2", source)
 
+    # Without the user's consent (no terminal to ask on), the old release is not installed.
     result = subprocess.run(
         [str(new), "update"], cwd=project, capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 2 and "--base-from git+file://" in result.stderr
+    assert not (tmp_path / "releases").exists()
+    base_from = f"git+{source.as_uri()}@{commit}"
+    result = subprocess.run(
+        [str(new), "update", "--base-from", base_from],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "the release that rendered the project" in result.stdout
