@@ -11,9 +11,11 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import venv
 from pathlib import Path
 
+import pexpect
 import pytest
 import yaml
 
@@ -345,3 +347,28 @@ def test_two_real_releases(tmp_path) -> None:
     assert record["stackgen_version"].startswith("9.")
     result = subprocess.run([str(new), "check"], cwd=project, capture_output=True, env=env)
     assert result.returncode == 0
+
+
+def test_installing_the_recorded_release_is_asked_first(tmp_path, catalog) -> None:
+    """At a terminal, update shows the release it would install and run, and a "no" (the
+    default) installs nothing."""
+    project = fresh(tmp_path, "shop", catalog)
+    record = project / ".stackgen.yml"
+    text = record.read_text().replace("files_digest: ", "files_digest: 0000000000000000\n#: ")
+    record.write_text(text.replace("answers:", "stackgen_source: stackgen==0.0.1\nanswers:"))
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "generator", "update", str(project)],
+        cwd=str(tmp_path),
+        env={**os.environ, "STACKGEN_RELEASES": str(tmp_path / "releases")},
+        encoding="utf-8",
+        timeout=30,
+    )
+    child.expect_exact("stackgen==0.0.1")
+    child.expect_exact("Install and run it? [y/N]: ")
+    child.sendline("")
+    child.expect("pass --base-from stackgen==0.0.1 to agree")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    assert not (tmp_path / "releases").exists()
