@@ -241,12 +241,11 @@ def test_one_ci_workflow_and_one_dependabot_file_serve_every_unit(catalog, tmp_p
         "check-api": "services/api",
         "check-jobs": "workers/jobs",
     }
-    npm = next(
-        u
-        for u in yaml.safe_load(dependabot.read_text())["updates"]
-        if u["package-ecosystem"] == "npm"
-    )
-    assert npm["directories"] == ["/services/api", "/workers/jobs"]
+    updates = {u["package-ecosystem"]: u for u in yaml.safe_load(dependabot.read_text())["updates"]}
+    assert updates["npm"]["directories"] == ["/services/api", "/workers/jobs"]
+    # Only the service has a Dockerfile, so only its folder is watched for base images.
+    assert updates["docker"]["directories"] == ["/services/api"]
+    assert not (tmp_path / "duo" / "workers/jobs" / "Dockerfile").exists()
     bin_dir = Path(sys.executable).parent
     for schema, path in (("vendor.github-workflows", workflow), ("vendor.dependabot", dependabot)):
         proc = subprocess.run(
