@@ -30,10 +30,10 @@ import shutil
 import subprocess
 import sys
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from generator import __version__
 from generator.errors import StackgenError
 
 DIST = "stackgen"
@@ -50,17 +50,11 @@ class BaseUnavailable(StackgenError):
 def this_install() -> str | None:
     """A pip requirement that installs the running release again, or None (asked once a
     process: every render records it)."""
-    try:
-        dist = metadata.distribution(DIST)
-    except metadata.PackageNotFoundError:
-        return None
-    version = dist.version
-    try:
-        raw = dist.read_text("direct_url.json")
-    except OSError:
-        raw = None
+    raw = _direct_url()
+    if raw is None:
+        return None  # not installed (run from a checkout on PYTHONPATH)
     if not raw:
-        return f"{DIST}=={version}"
+        return f"{DIST}=={__version__}"
     try:
         info = json.loads(raw)
         url = str(info["url"])
@@ -73,6 +67,27 @@ def this_install() -> str | None:
     if "dir_info" in info and url.startswith("file://"):
         return _clean_checkout(Path(url.removeprefix("file://")))
     return None  # an archive (a wheel's URL or path) could be anything by now
+
+
+def _direct_url() -> str | None:
+    """The install's ``direct_url.json`` ("" when it has none), or None when stackgen is not
+    installed. Found by its dist-info folder on sys.path: importlib.metadata's scan of every
+    distribution cost a fifth of a whole ``stackgen new``."""
+    for entry in sys.path:
+        try:
+            infos = sorted(Path(entry or ".").glob(f"{DIST}-*.dist-info"))
+        except OSError:
+            continue
+        for info in infos:
+            if info.name != f"{DIST}-{__version__}.dist-info":
+                continue  # another version's leftovers
+            try:
+                return (info / "direct_url.json").read_text(encoding="utf-8")
+            except FileNotFoundError:
+                return ""
+            except OSError:
+                return None
+    return None
 
 
 def _clean_checkout(folder: Path) -> str | None:
