@@ -3,12 +3,13 @@
 
     .venv/bin/python bench/services.py                      # Python and TypeScript, SQLite
     .venv/bin/python bench/services.py --database postgresql --language python
+    .venv/bin/python bench/services.py --database mysql --api jsonapi   # other stores, APIs
 
 Each stack is generated, installed and started the way the verification harness starts it
 (the container's own migrate command, then the Dockerfile's server command), seeded with 10
-items, then `wrk -t2 -cCONNECTIONS -dSECONDS --latency` runs against `/healthz` and
-`GET /items?limit=10`, alternating with the same load on a bare app under the same server
-(a bare ASGI app under the project's own uvicorn with the Dockerfile's flags; a bare
+items, then `wrk -t2 -cCONNECTIONS -dSECONDS --latency` runs against `/healthz` and a page
+of ten items in the API type's terms, alternating with the same load on a bare app under the
+same server (a bare ASGI app under the project's own uvicorn with the Dockerfile's flags; a bare
 `node:http` server under the project's Node.js). RSS is read from /proc before and after.
 Prints a Markdown table; the README's performance section shows the latest.
 """
@@ -101,13 +102,41 @@ def _start(argv: list[str], cwd: Path, env: dict[str, str], port: int) -> subpro
     raise RuntimeError(f"{' '.join(argv)} did not answer on port {port}")
 
 
-def bench_stack(language: str, database: str, args: argparse.Namespace, work: Path) -> list[str]:
+# Per API type: how to create an item (content type, body for a name), and a page of ten.
+APIS = {
+    "rest": (
+        "application/json",
+        lambda name: json.dumps({"name": name}),
+        "/items?limit=10",
+    ),
+    "jsonapi": (
+        "application/vnd.api+json",
+        lambda name: json.dumps({"data": {"type": "items", "attributes": {"name": name}}}),
+        "/items?page%5Blimit%5D=10",
+    ),
+    "xml": (
+        "application/xml",
+        lambda name: f"<item><name>{name}</name></item>",
+        "/items?limit=10",
+    ),
+}
+
+
+def bench_stack(
+    language: str, database: str, api: str, args: argparse.Namespace, work: Path
+) -> list[str]:
     catalog = default_catalog()
     stack = resolve(
         catalog,
-        flags={"name": f"bench-{language}", "language": language, "database": [database]},
+        flags={
+            "name": f"bench-{language}",
+            "language": language,
+            "database": [database],
+            "api": api,
+        },
         no_input=True,
     )
+    content_type, create_body, list_path = APIS[api]
     _, context = plan(stack, catalog)
     harness = context["data"]["harness"]
     project = generate(stack, catalog, work)
@@ -151,13 +180,12 @@ def bench_stack(language: str, database: str, args: argparse.Namespace, work: Pa
                     base = f"http://127.0.0.1:{port}"
                     if kind == "app" and round_ == 0:
                         for i in range(10):
-                            body = json.dumps({"name": f"item {i}"}).encode()
                             request = urllib.request.Request(
-                                f"{base}/items", data=body,
-                                headers={"content-type": "application/json"},
+                                f"{base}/items", data=create_body(f"item {i}").encode(),
+                                headers={"content-type": content_type},
                             )  # fmt: skip
                             urllib.request.urlopen(request).close()
-                    paths = ["/healthz", "/items?limit=10"] if kind == "app" else ["/healthz"]
+                    paths = ["/healthz", list_path] if kind == "app" else ["/healthz"]
                     for path in paths:
                         before = _rss_mib(proc.pid)
                         result = _wrk(base + path, args.seconds, args.connections)
@@ -167,18 +195,18 @@ def bench_stack(language: str, database: str, args: argparse.Namespace, work: Pa
                 finally:
                     stop_server(proc)
         bare_rps = _median([f[0] for f in figures["bare /healthz"]])
-        for path in ("/healthz", "/items?limit=10"):
+        for path in ("/healthz", list_path):
             runs = figures[f"app {path}"]
             rps, p99 = _median([r[0] for r in runs]), _median([r[1] for r in runs])
             errors = sum(r[2] for r in runs)
             rss = f"{_median([r[3] for r in runs]):.0f} -> {_median([r[4] for r in runs]):.0f}"
             rows.append(
-                f"| {language} | {database} | `{path}` | {rps:,.0f} | {p99:.1f} | {errors} | "
-                f"{rss} | {bare_rps:,.0f} | {rps / bare_rps:.3f}x |"
+                f"| {language} | {database} | {api} | `{path}` | {rps:,.0f} | {p99:.1f} | "
+                f"{errors} | {rss} | {bare_rps:,.0f} | {rps / bare_rps:.3f}x |"
             )
         bare_rss = figures["bare /healthz"]
         rows.append(
-            f"| {language} | bare server | `/healthz` | {bare_rps:,.0f} | "
+            f"| {language} | bare server | | `/healthz` | {bare_rps:,.0f} | "
             f"{_median([r[1] for r in bare_rss]):.1f} | {sum(r[2] for r in bare_rss)} | "
             f"{_median([r[3] for r in bare_rss]):.0f} -> {_median([r[4] for r in bare_rss]):.0f}"
             " | | |"
@@ -198,6 +226,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--language", action="append", choices=["python", "typescript"])
     parser.add_argument("--database", default="sqlite", choices=["sqlite", "postgresql", "mysql"])
+    parser.add_argument("--api", default="rest", choices=sorted(APIS))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
@@ -206,11 +235,11 @@ def main() -> None:
         sys.exit("bench/services.py needs wrk: apt-get install wrk")
     print(f"wrk -t2 -c{args.connections} -d{args.seconds}s, medians of {args.rounds} rounds, "
           "app and bare server alternated:\n")  # fmt: skip
-    print("| language | store | path | req/s | p99 ms | errors | RSS MiB before -> after "
-          "| bare req/s | ratio |\n|---|---|---|---|---|---|---|---|---|")  # fmt: skip
+    print("| language | store | API | path | req/s | p99 ms | errors | RSS MiB before -> after "
+          "| bare req/s | ratio |\n|---|---|---|---|---|---|---|---|---|---|")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         for language in args.language or ["python", "typescript"]:
-            for row in bench_stack(language, args.database, args, Path(tmp)):
+            for row in bench_stack(language, args.database, args.api, args, Path(tmp)):
                 print(row, flush=True)
 
 

@@ -579,6 +579,15 @@ def main(argv: list[str] | None = None, *, final: bool = False) -> None:
         signals.hold()
         click.echo(f"stackgen: error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except Exception as exc:
+        # A signal that arrived inside Python's own machinery comes out wrapped (a dataclass
+        # being created while an import runs turns it into a RuntimeError): still the signal.
+        interrupted = signals.wrapped(exc)
+        if interrupted is None:
+            raise
+        signals.hold()
+        click.echo(interruption_message(interrupted), err=True)
+        sys.exit(128 + interrupted.signum)
     finally:
         if final:
             signals.ignore()

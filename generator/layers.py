@@ -64,7 +64,7 @@ def templates_root() -> Path:
 
 @dataclass(frozen=True)
 class Layer:
-    name: str  # path relative to templates/, e.g. "shared/python"
+    name: str  # path relative to templates/, e.g. "language/python"
     path: Path
     stage: str
     when: Mapping[str, tuple[str, ...]]

@@ -83,6 +83,21 @@ def ignore() -> None:
         signal.signal(sig, signal.SIG_IGN)
 
 
+def wrapped(exc: BaseException) -> Interrupted | None:
+    """The ``Interrupted`` a signal raised, where Python's own machinery wrapped it in another
+    exception on its way out (a RuntimeError from creating a dataclass while an import ran)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, Interrupted):
+            return current
+        seen.add(id(current))
+        # (only a cause: an error raised while an interruption was being handled is an
+        # error of its own, and its traceback must be seen)
+        current = current.__cause__
+    return None
+
+
 def raise_pending(*, written: bool, target: str | None = None) -> None:
     """Raise ``Interrupted`` for a signal that arrived during a deferred section."""
     global _pending

@@ -7,7 +7,7 @@ to a layer's npm dependencies:
                                                      # so the versions already tested stay
 
 TypeScript projects differ in npm dependencies only by their stores (--database) and API type
-(--api), so templates/shared/typescript-lockfiles holds one package-lock.json per set of stores
+(--api), so templates/language/typescript-lockfiles holds one package-lock.json per set of stores
 (and non-REST API type) the catalog allows with TypeScript, resolved here from the npm registry
 with the Node.js the verification harness uses. tests/test_lockfiles.py fails when a lockfile
 no longer matches the package.json stackgen renders.
@@ -29,11 +29,11 @@ from scripts.lockfiles import relock  # noqa: E402
 from tests.harness import node_bin  # noqa: E402
 
 SLUG = "{{ cookiecutter.project_slug }}"
-LOCKS = ROOT / "templates" / "shared" / "typescript-lockfiles" / "partials"
+LOCKS = ROOT / "templates" / "language" / "typescript-lockfiles" / "partials"
 
 
 def lock_name(key: str) -> str:
-    """templates/shared/typescript-lockfiles/files/package-lock.json includes it by this name."""
+    """templates/language/typescript-lockfiles/files/package-lock.json includes it by this name."""
     return f"npm-lock-{key}.json"
 
 

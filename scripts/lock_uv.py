@@ -7,7 +7,7 @@ to a layer's PyPI dependencies:
                                                     # so the versions already tested stay
 
 Python projects differ in PyPI dependencies only by their stores (--database) and API type
-(--api), so templates/shared/python-lockfiles holds one uv.lock per set of stores (and non-REST
+(--api), so templates/language/python-lockfiles holds one uv.lock per set of stores (and non-REST
 API type) the catalog allows with Python, resolved here by `uv lock` from PyPI for every Python
 the rendered pyproject.toml's requires-python admits and every platform. tests/test_lockfiles.py
 fails when a lockfile no longer matches the pyproject.toml stackgen renders.
@@ -27,7 +27,7 @@ from generator.stack import Stack  # noqa: E402
 from scripts.lockfiles import relock  # noqa: E402
 
 SLUG = "{{ cookiecutter.project_slug }}"
-LOCKS = ROOT / "templates" / "shared" / "python-lockfiles" / "partials"
+LOCKS = ROOT / "templates" / "language" / "python-lockfiles" / "partials"
 UV = Path(sys.executable).parent / "uv"
 # The generated project names no index, so its lockfile must name PyPI whatever this
 # machine's environment points at (tests/test_lockfiles.py checks every source).
@@ -37,7 +37,7 @@ JINJA_MARKERS = ("{{", "{%", "{#")
 
 
 def lock_name(key: str) -> str:
-    """templates/shared/python-lockfiles/files/uv.lock includes it by this name."""
+    """templates/language/python-lockfiles/files/uv.lock includes it by this name."""
     return f"uv-lock-{key}.toml"
 
 

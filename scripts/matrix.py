@@ -2,6 +2,7 @@
 report (matrix-report.md and matrix-report.json) and a one-line summary.
 
     .venv/bin/python scripts/matrix.py [--jobs 2] [--out .matrix] [--only SUBSTRING ...]
+                                       [--config-only]
 
 Kept practical as the catalog grows by sharing work where it provably does not change the
 result: every combination is generated and its deploy/CI config validated (seconds each),
@@ -87,6 +88,11 @@ def main() -> int:
         default=[],
         help="only combinations whose description contains this (repeat: all of them)",
     )
+    parser.add_argument(
+        "--config-only",
+        action="store_true",
+        help="generate and validate the deploy and CI config only (no installs, no tests)",
+    )
     args = parser.parse_args()
 
     catalog = default_catalog()
@@ -98,7 +104,8 @@ def main() -> int:
     rows: dict[str, dict] = {}
     groups: dict[str, list[Stack]] = {}
     projects: dict[str, Path] = {}
-    for combo in combos:
+
+    def generate_and_validate(combo: Stack) -> tuple[Stack, dict, Path | None]:
         # One project name for every combination, so identical apps have identical files.
         stack = resolve(
             catalog,
@@ -110,28 +117,26 @@ def main() -> int:
         try:
             project = generate(stack, catalog, workdir)
         except Exception as exc:  # reported, not raised: one broken combination is a row
-            rows[combo.slug] = {
-                "stack": describe(combo),
-                "steps": [
-                    asdict(
-                        Step(
-                            "generate",
-                            FAILED,
-                            f"{type(exc).__name__}: {exc}",
-                            time.monotonic() - start,
-                        )
-                    )
-                ],
-            }
-            continue
+            seconds = time.monotonic() - start
+            failed = Step("generate", FAILED, f"{type(exc).__name__}: {exc}", seconds)
+            return stack, {"stack": describe(combo), "steps": [asdict(failed)]}, None
         steps = [Step("generate", PASSED, "", time.monotonic() - start)]
         steps += config_checks(project)
-        rows[combo.slug] = {"stack": describe(combo), "steps": [asdict(s) for s in steps]}
-        digest = app_digest(project)
-        groups.setdefault(digest, []).append(stack)
-        projects.setdefault(digest, project)
-        rows[combo.slug]["app_group"] = digest
-        print(f"generated + validated {describe(combo)}", flush=True)
+        print(f"generated + validated {describe(combo)}: {status_of(steps)}", flush=True)
+        return stack, {"stack": describe(combo), "steps": [asdict(s) for s in steps]}, project
+
+    # Validators run one process each; several combinations are validated side by side.
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        for combo, (stack, row, project) in zip(
+            combos, pool.map(generate_and_validate, combos), strict=True
+        ):
+            rows[combo.slug] = row
+            if project is None or args.config_only:
+                continue
+            digest = app_digest(project)
+            groups.setdefault(digest, []).append(stack)
+            projects.setdefault(digest, project)
+            row["app_group"] = digest
 
     def run_group(digest: str) -> tuple[str, list[Step]]:
         stack = groups[digest][0]
@@ -149,7 +154,7 @@ def main() -> int:
                 entry = asdict(step)
                 entry["shared_with_group"] = shared
                 row["steps"].append(entry)
-        else:
+        elif not args.config_only:
             row["steps"] += [
                 asdict(Step(n, NOT_RUN, "not run: generation failed")) for n in APP_STEPS
             ]

@@ -24,7 +24,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "generator" / "reserved_names.txt"
-LOCKFILES = ROOT / "templates" / "shared" / "typescript-lockfiles" / "partials"
+LOCKFILES = ROOT / "templates" / "language" / "typescript-lockfiles" / "partials"
 
 
 def normalise(name: str) -> str:

@@ -3,7 +3,7 @@ layer names it in `harness.fuzz_hooks`.
 
 schemathesis holds each answer to the app's own OpenAPI document; this check also holds every
 answer to JSON:API itself: the media type, and the official JSON:API schema - the same file the
-generated project's tests validate against (templates/shared/jsonapi).
+generated project's tests validate against (templates/api/jsonapi).
 """
 
 import json
@@ -14,7 +14,7 @@ import schemathesis
 from jsonschema import Draft6Validator
 
 JSONAPI = "application/vnd.api+json"
-SCHEMA = Path(__file__).parents[1] / "templates/shared/jsonapi/files/jsonapi-schema.json"
+SCHEMA = Path(__file__).parents[1] / "templates/api/jsonapi/files/jsonapi-schema.json"
 VALIDATOR = Draft6Validator(
     json.loads(SCHEMA.read_text()), format_checker=Draft6Validator.FORMAT_CHECKER
 )

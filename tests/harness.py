@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -32,7 +33,7 @@ from tests.store_proxy import StoreProxy
 
 PASSED, FAILED, NOT_RUN = "passed", "failed", "not run"
 APP_STEPS = ("install", "lint", "types", "tests", "serve", "fuzz")
-SERVED = ("tests", "serve", "fuzz")  # the steps that talk to the stores
+SERVED = ("tests", "serve", "fuzz", "invoke")  # the steps that talk to the stores
 SERVE_TIMEOUT = 60
 FUZZ_EXAMPLES = "25"
 BIN = Path(sys.executable).parent  # validators come from stackgen's own test extra
@@ -361,6 +362,11 @@ def app_checks(stack: Stack, catalog: Catalog, project: Path) -> list[Step]:
                         project_env({}, runtime),
                     )
                 )
+            if name == "serve" and harness.get("invoke"):
+                # A function has no server to serve: its entry point is invoked with events,
+                # as the Lambda runtime invokes it, after the container's migrate command.
+                steps.append(_invoke(harness["invoke"], context["data"], project, env, steps))
+                break
             if name == "serve":
                 migrate = context["data"].get("container", {}).get("migrate")
                 fuzz = {
@@ -395,6 +401,116 @@ def app_checks(stack: Stack, catalog: Catalog, project: Path) -> list[Step]:
             for s in steps
         ]
     return steps
+
+
+# What the harness invokes a function's entry point with (API Gateway HTTP API events, payload
+# 2.0) and the status each must get, whatever the API type: the app's own routes and errors.
+INVOCATIONS = [
+    ("GET", "/healthz", None, 200),
+    ("GET", "/readyz", None, 200),
+    ("GET", "/no/such/path", None, 404),
+    ("DELETE", "/healthz", "", 405),
+]
+# The drivers: import the entry point as the runtime does, hand it each event on stdin (one
+# JSON document a line), print each result. Written here, not taken from the project.
+INVOKE_DRIVERS = {
+    "python": (
+        "import json, sys, types\n"
+        "from app.handler import handler\n"
+        "context = types.SimpleNamespace(aws_request_id='harness', function_name='harness')\n"
+        "for line in sys.stdin:\n"
+        "    print(json.dumps(handler(json.loads(line), context)), flush=True)\n"
+    ),
+    "node": (
+        "import { createInterface } from 'node:readline';\n"
+        "const { handler } = await import(process.cwd() + '/src/handler.ts');\n"
+        "for await (const line of createInterface({ input: process.stdin })) {\n"
+        "  console.log(JSON.stringify(await handler(JSON.parse(line), {})));\n"
+        "}\n"
+        "process.exit(0);\n"
+    ),
+}
+
+
+def _event(method: str, path: str, body: str | None) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"host": "api.example.com", "x-forwarded-proto": "https"},
+        "requestContext": {
+            "requestId": "harness",
+            "domainName": "api.example.com",
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "192.0.2.1",
+            },
+        },
+        "isBase64Encoded": False,
+    }
+    if body is not None:
+        event["body"] = body
+    return event
+
+
+def _prepare(
+    step: str, spec: dict[str, Any], migrate: list[str] | None, project: Path, env: dict[str, str]
+) -> Step | None:
+    """Before a unit runs as deployed: its `prepare` commands (a build), then the container's
+    migrate command through `run` (``uv run``); the first that fails, as ``step``'s failure."""
+    commands = list(spec.get("prepare", []))
+    if migrate:
+        commands.append([*spec.get("run", []), *migrate])
+    for argv in commands:
+        done = _run(step, argv, project, env)
+        if done.status != PASSED:
+            return done
+    return None
+
+
+def _invoke(
+    invoke: dict[str, Any],
+    data: dict[str, Any],
+    project: Path,
+    env: dict[str, str],
+    before: list[Step],
+) -> Step:
+    """Invoke a function's entry point with API Gateway events in a process of its own, with
+    the environment's settings, after the container's migrate command: each answer must have
+    its status and an API Gateway result's shape."""
+    if any(s.status != PASSED for s in before):
+        return Step("invoke", NOT_RUN, "not run: an earlier step failed")
+    start = time.monotonic()
+    env = {**env, "ENVIRONMENT": "development"}
+    migrate = data.get("container", {}).get("migrate")
+    if failed := _prepare("invoke", invoke, migrate, project, env):
+        return failed
+    events = "".join(json.dumps(_event(m, p, b)) + "\n" for m, p, b, _ in INVOCATIONS)
+    command = [*invoke["command"], INVOKE_DRIVERS[invoke["driver"]]]
+    try:
+        done = subprocess.run(
+            command, cwd=project, env=env, input=events, capture_output=True, text=True, timeout=120
+        )
+    except subprocess.TimeoutExpired:
+        return Step("invoke", FAILED, "the entry point did not answer in 120 s", 120)
+    seconds = time.monotonic() - start
+    # (the app logs JSON lines to stdout too: the results are the ones with a statusCode)
+    lines = [line for line in done.stdout.splitlines() if line.startswith('{"statusCode"')]
+    problems = [] if done.returncode == 0 else [f"exit {done.returncode}: {_tail(done.stderr)}"]
+    if len(lines) < len(INVOCATIONS):
+        problems.append(f"{len(lines)} answers to {len(INVOCATIONS)} events: {_tail(done.stderr)}")
+    for (method, path, _, status), line in zip(INVOCATIONS, lines, strict=False):
+        result = json.loads(line)
+        if result.get("statusCode") != status:
+            problems.append(f"{method} {path}: {result.get('statusCode')}, expected {status}")
+        if not isinstance(result.get("headers"), dict) or "isBase64Encoded" not in result:
+            problems.append(f"{method} {path}: not an API Gateway result: {line[:200]}")
+    if problems:
+        return Step("invoke", FAILED, "\n".join(problems), seconds)
+    return Step("invoke", PASSED, f"{len(lines)} events answered as expected", seconds)
 
 
 def _free_port() -> int:
@@ -461,13 +577,8 @@ def _serve(
     fuzz_path: str,
     hooks: str | None,
 ) -> list[Step]:
-    prepare = list(serve.get("prepare", []))
-    if migrate:
-        prepare.append([*serve.get("run", []), *migrate])
-    for argv in prepare:
-        step = _run("serve", argv, project, env)
-        if step.status != PASSED:
-            return [step, Step("fuzz", NOT_RUN, "not run: the app did not start")]
+    if failed := _prepare("serve", serve, migrate, project, env):
+        return [failed, Step("fuzz", NOT_RUN, "not run: the app did not start")]
     argv = [a.format(port=port) for a in serve["start"]]
     log = project / ".serve.log"
     with open(log, "w") as out:

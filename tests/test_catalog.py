@@ -176,4 +176,4 @@ def test_a_group_stands_for_its_options_in_rules_and_layers(catalog) -> None:
     assert database.groups["sql"] == ("sqlite", "postgresql", "mysql")
     assert database.expand(["sql", "redis"], "here") == ("sqlite", "postgresql", "mysql", "redis")
     layers = {la.name: la for la in discover_layers(templates_root(), catalog)}
-    assert layers["shared/python-sql"].when["database"] == ("sqlite", "postgresql", "mysql")
+    assert layers["database/python-sql"].when["database"] == ("sqlite", "postgresql", "mysql")

@@ -131,3 +131,11 @@ def test_no_project_wide_skip_hides_plain_http(project, template) -> None:
     assert suppressed.get("CKV_AWS_260") == ["LoadBalancerSecurityGroup"]
     group = template["Resources"]["LoadBalancerSecurityGroup"]["Properties"]
     assert sorted(rule["FromPort"] for rule in group["SecurityGroupIngress"]) == [80, 443]
+
+
+def test_the_app_talks_tls_to_rds_postgresql(project, template) -> None:
+    """RDS PostgreSQL 15 and later refuse plain connections (rds.force_ssl=1): the driver is
+    told to use TLS by its own variable (node-postgres would otherwise connect plainly)."""
+    language = "typescript" if (project / "package.json").exists() else "python"
+    mode = {"python": "require", "typescript": "no-verify"}[language]
+    assert _option(template, "aws:elasticbeanstalk:application:environment", "PGSSLMODE") == mode

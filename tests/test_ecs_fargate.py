@@ -59,14 +59,64 @@ def test_the_ecs_stack(stack) -> None:
     assert migrate["Command"] == data["container"]["migrate"]
     assert app["Image"]["Fn::Join"][1][1] == {"Ref": "ImageTag"}
     assert migrate["Image"]["Fn::Join"][1][1] == {"Ref": "MigrateImageTag"}
+    stores = set(stack.selections["database"])
     secrets = {k for k, item in data["env"].items() if "secret" in item or "local_only" in item}
+    # The URLs the stack builds from what it creates; their passwords come as ECS secrets.
+    from_the_stack = {"DATABASE_URL", "REDIS_URL"}
+    expected_secrets = []
+    if stores & {"postgresql", "mysql"}:
+        expected_secrets.append(
+            {"Name": "DATABASE_PASSWORD", "ValueFrom": {"Ref": "DatabaseSecret"}}
+        )
+    if "redis" in stores:
+        expected_secrets.append({"Name": "REDIS_PASSWORD", "ValueFrom": {"Ref": "CacheSecret"}})
     for container in (app, migrate):
         assert container["ReadonlyRootFilesystem"] is True
         environment = {e["Name"]: e["Value"] for e in container["Environment"]}
         assert environment["ENVIRONMENT"] == "production"
-        assert not (secrets - {"DATABASE_URL"}) & set(environment)
-        # DATABASE_URL names the RDS endpoint and no password; ECS adds the password.
-        assert "@${Database.Endpoint.Address}" in environment["DATABASE_URL"]["Fn::Sub"]
-        assert container["Secrets"] == [
-            {"Name": "DATABASE_PASSWORD", "ValueFrom": {"Ref": "DatabaseSecret"}}
-        ]
+        assert not (secrets - from_the_stack) & set(environment)
+        assert container.get("Secrets", []) == expected_secrets
+        if stores & {"postgresql", "mysql"}:
+            # DATABASE_URL names the RDS endpoint and no password; ECS adds the password.
+            url, variables = environment["DATABASE_URL"]["Fn::Sub"]
+            assert url.startswith(f"{data['eb_database_scheme']}://app@${{Host}}:${{Port}}/app")
+            assert variables == {
+                "Host": {"Fn::GetAtt": ["Database", "Endpoint.Address"]},
+                "Port": {"Fn::GetAtt": ["Database", "Endpoint.Port"]},
+            }
+        if "postgresql" in stores:
+            # TLS, which RDS PostgreSQL requires: the driver's own setting.
+            for key, value in data["postgresql_unverified_tls_env"].items():
+                assert environment[key] == value
+        if "dynamodb" in stores:
+            assert environment["DYNAMODB_TABLE"] == {"Ref": "ItemsTable"}
+            assert environment["AWS_REGION"] == {"Ref": "AWS::Region"}
+            assert "dynamodb.${AWS::Region}" in environment["DATABASE_URL"]["Fn::Sub"]
+        if "redis" in stores:
+            assert environment["REDIS_URL"]["Fn::Sub"].startswith("rediss://${Cache.")
+
+    engine = {"postgresql": "postgres", "mysql": "mysql"}
+    databases = [r for r in resources.values() if r["Type"] == "AWS::RDS::DBInstance"]
+    if stores & set(engine):
+        (database,) = databases
+        assert database["Properties"]["Engine"] == engine[next(iter(stores & set(engine)))]
+        assert database["Properties"]["StorageEncrypted"] is True
+        assert database["Properties"]["PubliclyAccessible"] is False
+    else:
+        assert not databases
+    tables = [r for r in resources.values() if r["Type"] == "AWS::DynamoDB::Table"]
+    assert len(tables) == ("dynamodb" in stores)
+    if tables:
+        # The task role may call the table, and nothing grants it more than the table.
+        (policy,) = resources["TaskRole"]["Properties"]["Policies"]
+        granted = policy["PolicyDocument"]["Statement"]
+        assert granted[0]["Resource"] == {"Fn::GetAtt": ["ItemsTable", "Arn"]}
+        assert all(not a.endswith("*") for st in granted for a in st["Action"])
+    else:
+        assert "Policies" not in resources["TaskRole"]["Properties"]
+    caches = [r for r in resources.values() if r["Type"] == "AWS::ElastiCache::ReplicationGroup"]
+    assert len(caches) == ("redis" in stores)
+    if caches:
+        cache = caches[0]["Properties"]
+        assert cache["TransitEncryptionEnabled"] is True
+        assert cache["AtRestEncryptionEnabled"] is True

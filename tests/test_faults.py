@@ -284,3 +284,47 @@ def test_a_real_sigkill_leaves_staging_that_the_next_run_removes(tmp_path) -> No
     assert code == 0
     assert sorted(os.listdir(left)) == ["out"]
     assert "left by an interrupted run" in err
+
+
+class _SignalledWhileNamed:
+    """Raises what the signal handler raises, at the moment Python names a class attribute
+    (as a signal can land while an import creates a dataclass), wrapped as Python 3.11 wraps
+    it (3.12 and later let it through: the plain ``except Interrupted`` handles that)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        try:
+            raise Interrupted(signal.SIGTERM)
+        except Interrupted as exc:
+            raise RuntimeError(f"Error calling __set_name__ on {name!r}") from exc
+
+
+def test_a_signal_wrapped_by_pythons_machinery_is_still_an_interruption(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    import generator.cli as cli_mod
+
+    def create(*args, **kwargs) -> None:
+        type("Settings", (), {"field": _SignalledWhileNamed()})
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli_mod, "_create", create)
+    with pytest.raises(SystemExit) as exit_info:
+        cli_mod.main(["new", "--no-input", "--name", "demo", "out"])
+    assert exit_info.value.code == 128 + signal.SIGTERM
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.strip() == "Interrupted (SIGTERM); nothing was written."
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_error_raised_while_handling_an_interruption_is_not_called_one() -> None:
+    from generator import signals
+
+    try:
+        try:
+            raise Interrupted(signal.SIGTERM)
+        except Interrupted:
+            raise OSError("cleanup failed") from None
+    except OSError as exc:
+        assert exc.__context__ is not None
+        assert signals.wrapped(exc) is None

@@ -148,12 +148,20 @@ def test_heroku_files(stack, heroku_validators) -> None:
     for key in _secrets(data) & set(env):
         assert "value" not in env[key], f"{key} has a value in app.json"
     addons = {a["as"]: a["plan"] for a in app_json["addons"]}
+    expected_addons, expected_provided = {}, set()
     if "postgresql" in stack.all("database"):
-        assert addons == {"DATABASE": "heroku-postgresql:essential-0"}
-        assert provided == {"DATABASE_URL"}
+        expected_addons["DATABASE"] = "heroku-postgresql:essential-0"
+        expected_provided.add("DATABASE_URL")
         assert env["PGSSLMODE"]["value"] in {"require", "no-verify"}
-    else:
-        assert addons == {}
+    if "redis" in stack.all("database"):
+        # Heroku Key-Value Store: rediss:// with a self-signed certificate.
+        expected_addons["REDIS"] = "heroku-redis:mini"
+        expected_provided.add("REDIS_URL")
+        assert env["REDIS_TLS_VERIFY"]["value"] == "false"
+    assert addons == expected_addons
+    # The router forwards plain HTTP too: the app redirects it (X-Forwarded-Proto).
+    assert env["HTTPS_ONLY"]["value"] == "true"
+    assert provided == expected_provided
 
 
 @pytest.fixture(scope="module")

@@ -89,7 +89,7 @@ def test_each_unit_is_rendered_under_its_prefix_as_the_monolith_renders_it(
     parts = plan_parts(pair, catalog)
     assert [p.prefix for p in parts] == ["", "services/items", "services/reports"]
     project_layers = {la.name for la in parts[0].layers}
-    assert "shared/common" in project_layers and f"shared/{language}" not in project_layers
+    assert "common" in project_layers and f"language/{language}" not in project_layers
     unit_files = {
         rel
         for rel in theirs
@@ -210,9 +210,9 @@ def test_a_worker_takes_the_toolchain_and_not_the_http_host(
         catalog, flags={"name": "Shop", "language": language, "architecture": "duo"}, no_input=True
     )
     _, api, jobs = plan_parts(stack, catalog)
-    assert f"shared/{language}-http" in {la.name for la in api.layers}
-    assert f"shared/{language}" in {la.name for la in jobs.layers}
-    assert f"shared/{language}-http" not in {la.name for la in jobs.layers}
+    assert f"language/{language}-http" in {la.name for la in api.layers}
+    assert f"language/{language}" in {la.name for la in jobs.layers}
+    assert f"language/{language}-http" not in {la.name for la in jobs.layers}
     render(stack, catalog, tmp_path / "duo")
     for rel in toolchain:
         assert (tmp_path / "duo" / "workers/jobs" / rel).is_file(), rel

@@ -313,9 +313,9 @@ def test_two_real_releases(tmp_path) -> None:
     git(project, "commit", "-qam", "ours")
 
     # Release 2: the README template gains a line, .dockerignore is renamed, version bumped.
-    readme = source / "templates" / "shared" / "common" / "files" / "README.md"
+    readme = source / "templates" / "common" / "files" / "README.md"
     readme.write_text(readme.read_text() + "\nKept in line with `stackgen update`.\n")
-    ignore = source / "templates" / "shared" / "python-http" / "files" / ".dockerignore"
+    ignore = source / "templates" / "language" / "python-http-server" / "files" / ".dockerignore"
     ignore.rename(ignore.with_name(".containerignore"))
     init = source / "generator" / "__init__.py"
     init.write_text(init.read_text().replace('__version__ = "', '__version__ = "9.'))

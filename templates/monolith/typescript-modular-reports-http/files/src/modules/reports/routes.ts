@@ -9,8 +9,8 @@ import { Type } from "typebox";
 {% if xml %}
 import { XML } from "../../xml.js";
 {%- elif jsonapi %}
+import { JSONAPI } from "../../error-format.js";
 import { notAcceptable } from "../../jsonapi.js";
-import { JSONAPI } from "../../problems.js";
 {%- endif %}
 import type { ReportService } from "./service.js";
 
