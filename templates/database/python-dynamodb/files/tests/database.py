@@ -1,7 +1,8 @@
 """DynamoDB's own fixtures (tests/conftest.py adds them to the ones every store shares): a
 real DynamoDB-compatible server, over HTTP - DATABASE_URL when set (DynamoDB Local from
-`docker compose up -d db`, CI's service container), else a moto_server (a dev dependency) this
-test run starts on a free port and stops at the end - and a table of the run's own there,
+`docker compose up -d db`, CI's service container), else moto's server (a dev dependency, run
+one request at a time by tests/moto_server.py) this test run starts on a free port and stops at
+the end - and a table of the run's own there,
 deleted at the end, so the table DYNAMODB_TABLE names is never touched.
 
 Every test makes sure the table exists (as `python -m app.migrate` does) and starts with no
@@ -9,13 +10,15 @@ items.
 """
 
 import contextlib
+import importlib.util
 import os
-import shutil
 import socket
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import boto3
 import pytest
@@ -41,14 +44,13 @@ def database_url() -> Iterator[str]:
     if url := os.environ.get("DATABASE_URL"):
         yield url
         return
-    server = shutil.which("moto_server")
-    if server is None:
-        pytest.fail("moto_server is not installed: run `make install`, or set DATABASE_URL")
+    if importlib.util.find_spec("moto") is None:
+        pytest.fail("moto is not installed: run `make install`, or set DATABASE_URL")
     port = free_port()
     # A stand-in server, not the app: kept out of coverage's subprocess measurement.
     env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")}
     process = subprocess.Popen(  # noqa: S603 - our own dev dependency, fixed arguments
-        [server, "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, str(Path(__file__).with_name("moto_server.py")), "-p", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -78,7 +80,7 @@ def own_table(local_credentials: None, database_url: str) -> Iterator[None]:
         pytest.exit(
             f"cannot reach DynamoDB at {database_url} ({type(exc).__name__}): start DynamoDB "
             "Local with `docker compose up -d db`, or leave DATABASE_URL unset to have the "
-            "tests start moto_server",
+            "tests start moto",
             returncode=2,
         )
     with pytest.MonkeyPatch.context() as patch:
@@ -96,7 +98,7 @@ def _wait_for(port: int, seconds: float = 30) -> None:
                 return
         except OSError:
             time.sleep(0.2)
-    pytest.fail(f"moto_server did not start on port {port}")
+    pytest.fail(f"moto's server did not start on port {port}")
 
 
 @pytest.fixture
