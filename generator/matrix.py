@@ -76,20 +76,34 @@ def _items(stack: Stack, capable: Mapping[str, Choice]) -> list[tuple[str, str]]
     return items
 
 
-def _pairs(stack: Stack, capable: Mapping[str, Choice]) -> Iterator[tuple[Any, Any]]:
+def _family(stack: Stack, catalog: Catalog) -> str:
+    """The architecture's family: its option's first group (the monolith styles are
+    `monolithic`), else the option itself (serverless)."""
+    option = catalog.choice("architecture").option(stack.selections["architecture"][0])
+    return option.groups[0] if option.groups else option.id
+
+
+def _pairs(
+    stack: Stack, capable: Mapping[str, Choice], catalog: Catalog
+) -> Iterator[tuple[Any, ...]]:
+    """Every pair of values the stack covers, and its (language, API type, family) triple:
+    what breaks together - an API type's code in one language under one family's host."""
     yield from itertools.combinations(_items(stack, capable), 2)
+    sel = stack.selections
+    yield (("language", sel["language"][0]), ("api", sel["api"][0]), _family(stack, catalog))
 
 
 def pairwise(catalog: Catalog) -> list[Stack]:
     """A greedy covering array: every pair of option values that occurs in some valid
-    combination occurs in at least one chosen stack (and every option alone, too)."""
+    combination occurs in at least one chosen stack (and every option alone, and every
+    language x API type x architecture family triple, too)."""
     capable = {
         c.id: c
         for c in catalog.choices
         if any(o.role == "secondary" or o.secondary_beside for o in c.options)
     }
     candidates = all_stacks(catalog)
-    pairs = [set(_pairs(s, capable)) for s in candidates]
+    pairs = [set(_pairs(s, capable, catalog)) for s in candidates]
     items = [set(_items(s, capable)) for s in candidates]
     uncovered = set().union(*pairs)
     singles = set().union(*items)

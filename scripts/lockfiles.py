@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator.catalog import default_catalog
 from generator.matrix import all_stacks
-from generator.render import render
+from generator.render import render, units_of
 from generator.stack import Stack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,11 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 Lock = Callable[[Stack, Path, Path | None], str]
 
 
-def lock_key(selections: Mapping[str, tuple[str, ...]]) -> str:
-    """A stack's stores, and its API type unless REST: 'postgresql+redis', 'sqlite--xml'.
-    The layers' lockfile templates build the partial's name the same way."""
+def lock_key(selections: Mapping[str, tuple[str, ...]], kind: str = "http-service") -> str:
+    """A stack's stores, its API type unless REST, and its unit's kind unless an HTTP service
+    (a function's host takes other packages): 'postgresql+redis', 'sqlite--xml',
+    'dynamodb--function'. The layers' lockfile templates build the partial's name the same
+    way."""
     api = selections["api"][0]
-    return "+".join(selections["database"]) + ("" if api == "rest" else "--" + api)
+    key = "+".join(selections["database"]) + ("" if api == "rest" else "--" + api)
+    return key + ("" if kind == "http-service" else "--" + kind)
 
 
 def relock(language: str, locks: Path, name: Callable[[str], str], lock: Lock) -> None:
@@ -35,7 +38,7 @@ def relock(language: str, locks: Path, name: Callable[[str], str], lock: Lock) -
     stack has any more."""
     catalog = default_catalog()
     stacks = {
-        name(lock_key(s.selections)): s
+        name(lock_key(s.selections, units_of(s, catalog)[0].kind)): s
         for s in all_stacks(catalog)
         if s.selections["language"] == (language,)
     }

@@ -37,6 +37,9 @@ SERVED = ("tests", "serve", "fuzz", "invoke")  # the steps that talk to the stor
 SERVE_TIMEOUT = 60
 FUZZ_EXAMPLES = "25"
 BIN = Path(sys.executable).parent  # validators come from stackgen's own test extra
+MOTO_LAUNCHER = (
+    Path(__file__).parents[1] / "templates/database/python-dynamodb/files/tests/moto_server.py"
+)
 # Several dozen concurrent uv installs share one cache: keep it out of the projects.
 UV_CACHE = Path(os.environ.get("UV_CACHE_DIR", Path.home() / ".cache" / "uv"))
 STEP_TIMEOUT = 900
@@ -157,12 +160,14 @@ SERVICES = {
         ),
         stand_in="nx-27017 (MongoDB-compatible)",
     ),
-    # No DynamoDB here either: moto's standalone server, over HTTP, one per stack.
+    # No DynamoDB here either: moto's standalone server, over HTTP, one per stack, run by the
+    # launcher Python projects ship (one request at a time: moto's threads let two
+    # transactions undo each other, which real DynamoDB never does).
     "dynamodb": Service(
-        "moto_server",
+        "moto",
         "127.0.0.1",
         0,
-        spawn=("moto_server", "-H", "127.0.0.1", "-p", "{port}"),
+        spawn=("python", str(MOTO_LAUNCHER), "-H", "127.0.0.1", "-p", "{port}"),
         stand_in="moto (DynamoDB-compatible)",
     ),
 }
@@ -363,10 +368,13 @@ def app_checks(stack: Stack, catalog: Catalog, project: Path) -> list[Step]:
                     )
                 )
             if name == "serve" and harness.get("invoke"):
-                # A function has no server to serve: its entry point is invoked with events,
-                # as the Lambda runtime invokes it, after the container's migrate command.
+                # A function has no server of its own: its deployable package is built and
+                # checked, and its entry point invoked with events as the Lambda runtime
+                # invokes it, after the container's migrate command; then (below) it is served
+                # and fuzzed through the project's loopback API Gateway.
+                if harness.get("package"):
+                    steps.append(_package(harness["package"], project, env, steps))
                 steps.append(_invoke(harness["invoke"], context["data"], project, env, steps))
-                break
             if name == "serve":
                 migrate = context["data"].get("container", {}).get("migrate")
                 fuzz = {
@@ -416,14 +424,14 @@ INVOCATIONS = [
 INVOKE_DRIVERS = {
     "python": (
         "import json, sys, types\n"
-        "from app.handler import handler\n"
+        "from ENTRY import handler\n"
         "context = types.SimpleNamespace(aws_request_id='harness', function_name='harness')\n"
         "for line in sys.stdin:\n"
         "    print(json.dumps(handler(json.loads(line), context)), flush=True)\n"
     ),
     "node": (
         "import { createInterface } from 'node:readline';\n"
-        "const { handler } = await import(process.cwd() + '/src/handler.ts');\n"
+        "const { handler } = await import(process.cwd() + '/ENTRY');\n"
         "for await (const line of createInterface({ input: process.stdin })) {\n"
         "  console.log(JSON.stringify(await handler(JSON.parse(line), {})));\n"
         "}\n"
@@ -478,9 +486,10 @@ def _invoke(
     env: dict[str, str],
     before: list[Step],
 ) -> Step:
-    """Invoke a function's entry point with API Gateway events in a process of its own, with
-    the environment's settings, after the container's migrate command: each answer must have
-    its status and an API Gateway result's shape."""
+    """Invoke a function's entry point (`entry`: the deployed bundle, where the language
+    builds one) with API Gateway events in a process of its own, with the environment's
+    settings in production, after the container's migrate command: each answer must have its
+    status and an API Gateway result's shape."""
     if any(s.status != PASSED for s in before):
         return Step("invoke", NOT_RUN, "not run: an earlier step failed")
     start = time.monotonic()
@@ -488,8 +497,12 @@ def _invoke(
     migrate = data.get("container", {}).get("migrate")
     if failed := _prepare("invoke", invoke, migrate, project, env):
         return failed
+    # The entry point as Lambda runs it: in production (template.yaml sets it), where the
+    # development defaults are refused and the docs are not served.
+    env = {**env, "ENVIRONMENT": "production"}
     events = "".join(json.dumps(_event(m, p, b)) + "\n" for m, p, b, _ in INVOCATIONS)
-    command = [*invoke["command"], INVOKE_DRIVERS[invoke["driver"]]]
+    driver = INVOKE_DRIVERS[invoke["driver"]].replace("ENTRY", invoke["entry"])
+    command = [*invoke["command"], driver]
     try:
         done = subprocess.run(
             command, cwd=project, env=env, input=events, capture_output=True, text=True, timeout=120
@@ -511,6 +524,43 @@ def _invoke(
     if problems:
         return Step("invoke", FAILED, "\n".join(problems), seconds)
     return Step("invoke", PASSED, f"{len(lines)} events answered as expected", seconds)
+
+
+# ELF's e_machine for the architectures a function is built for (Lambda: arm64 or x86_64).
+ELF_MACHINES = {"aarch64": 0xB7, "x86_64": 0x3E}
+# Lambda's limit on a function's code and dependencies, unzipped.
+LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
+
+
+def _package(spec: dict[str, Any], project: Path, env: dict[str, str], before: list[Step]) -> Step:
+    """Build the function's deployable package (`command`, what `sam build` runs) into
+    `output` and hold it to what Lambda takes: `entry` present, every native library built for
+    `machine` (not for this machine, where that differs), unzipped under Lambda's limit."""
+    if any(s.status != PASSED for s in before):
+        return Step("package", NOT_RUN, "not run: an earlier step failed")
+    built = _run("package", spec["command"], project, env)
+    if built.status != PASSED:
+        return built
+    output = project / spec["output"]
+    files = [p for p in output.rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
+    problems = []
+    if not (output / spec["entry"]).is_file():
+        problems.append(f"no {spec['entry']} in {spec['output']}")
+    machine = ELF_MACHINES[spec.get("machine", "aarch64")]
+    native = [p for p in files if p.read_bytes()[:4] == b"\x7fELF"]
+    for library in native:
+        found = int.from_bytes(library.read_bytes()[18:20], "little")
+        if found != machine:
+            problems.append(
+                f"{library.relative_to(output)}: ELF machine {found:#x}, not {machine:#x}"
+            )
+    if size > LAMBDA_UNZIPPED_LIMIT:
+        problems.append(f"{size} bytes unzipped, over Lambda's {LAMBDA_UNZIPPED_LIMIT}")
+    detail = f"{len(files)} files, {size / 1024 / 1024:.1f} MiB, {len(native)} native"
+    if problems:
+        return Step("package", FAILED, "\n".join([detail, *problems]), built.seconds)
+    return Step("package", PASSED, detail, built.seconds)
 
 
 def _free_port() -> int:
@@ -593,11 +643,11 @@ def _serve(
         if not ready:
             detail = f"{' '.join(argv)}: /readyz never answered 200\n{_tail(log.read_text())}"
             return [Step("serve", FAILED, detail, seconds), Step("fuzz", NOT_RUN, "not run")]
-        steps = [
-            Step("serve", PASSED, "", seconds),
-            _limits(base, fuzz_path),
-            _slow_client(base),
-        ]
+        steps = [Step("serve", PASSED, "", seconds)]
+        # A server's own limits; a function's are API Gateway's, which the loopback stand-in
+        # the harness serves it through does not copy.
+        if serve.get("limits", True):
+            steps += [_limits(base, fuzz_path), _slow_client(base)]
         fuzz = [
             str(BIN / "schemathesis"), "run", f"{base}{fuzz_path}",
             "--checks", checks, "--max-examples", FUZZ_EXAMPLES,
@@ -891,7 +941,10 @@ def _validators(project: Path) -> Iterable[tuple[str, list[str]]]:
             "kubernetes-validate",
             [str(BIN / "kubernetes-validate"), "--strict", "--quiet", *map(str, manifests)],
         )
-    for template in sorted((project / "deploy" / "aws").glob("*.yaml")):
+    # CloudFormation under deploy/aws/; a SAM project's template.yaml at its root (cfn-lint
+    # expands the SAM transform itself, as `sam validate --lint` has it do).
+    sam = [project / "template.yaml"] if (project / "samconfig.toml").exists() else []
+    for template in [*sorted((project / "deploy" / "aws").glob("*.yaml")), *sam]:
         yield (
             f"cfn-lint {template.relative_to(project)}",
             [str(BIN / "cfn-lint"), str(template)],

@@ -140,6 +140,18 @@ SCENARIOS = [
     pytest.param(
         {
             "internet": "yes", "needs": ["sync", "backup"], "scale": "growing",
+            "custom-logic": "much", "team-language": "python", "lifetime": "long",
+            "operations": "managed", "cloud": "aws", "data-shape": "documents",
+            "clients": ["mobile", "web"], **CUSTOM_TEAM,
+        },
+        "custom", [], "custom",
+        {"language": "python", "architecture": "serverless", "database": "dynamodb",
+         "infrastructure": "aws-lambda", "api": "graphql"},
+        id="documents-on-aws-with-no-servers",
+    ),
+    pytest.param(
+        {
+            "internet": "yes", "needs": ["sync", "backup"], "scale": "growing",
             "custom-logic": "much", "team-language": "typescript", "lifetime": "long",
             "operations": "managed", "cloud": "aws", "data-shape": "relational",
             "clients": ["mobile"], **CUSTOM_TEAM,
@@ -228,8 +240,8 @@ def _edited(edit):
     ("edit", "message"),
     [
         (
-            lambda d: d["stack"]["architecture"].append({"pick": "serverless", "because": "x"}),
-            "stack.architecture[3] picks unknown option 'architecture.serverless'",
+            lambda d: d["stack"]["architecture"].append({"pick": "microservices", "because": "x"}),
+            "stack.architecture[4] picks unknown option 'architecture.microservices'",
         ),
         (
             lambda d: d["stack"]["infrastructure"][0].update(pick="cloud-run"),

@@ -6,7 +6,7 @@ import pytest
 
 from generator.catalog import default_catalog
 from generator.matrix import all_stacks, describe
-from generator.render import render
+from generator.render import render, units_of
 
 CATALOG = default_catalog()
 # Deploy choices do not change the Dockerfile; one stack per application is enough.
@@ -46,6 +46,9 @@ def test_copied_sources_are_parsed() -> None:
 def test_every_copied_path_exists(stack, tmp_path) -> None:
     project = tmp_path / "p"
     render(stack, CATALOG, project)
+    if not any(u.kind == "http-service" for u in units_of(stack, CATALOG)):
+        assert not (project / "Dockerfile").exists()  # (a function is no image)
+        return
     sources = copied_sources((project / "Dockerfile").read_text())
     assert sources
     for source in sources:

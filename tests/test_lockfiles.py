@@ -24,7 +24,7 @@ from packaging.utils import canonicalize_name
 
 from generator.catalog import default_catalog
 from generator.matrix import all_stacks, describe
-from generator.render import plan, render
+from generator.render import plan, render, units_of
 from generator.stack import Stack, check_name
 from scripts import lock_npm, lock_uv
 from scripts.lockfiles import lock_key
@@ -43,6 +43,10 @@ STACKS = {
 }
 
 
+def _key(stack: Stack) -> str:
+    return lock_key(stack.selections, units_of(stack, CATALOG)[0].kind)
+
+
 def _dependencies(stack: Stack) -> list[Any]:
     """What the manifest lists (pyproject.toml and package.json render these lists as they
     are; the tests below read them back from the rendered files)."""
@@ -52,12 +56,13 @@ def _dependencies(stack: Stack) -> list[Any]:
 
 @pytest.mark.parametrize("language", LAYERS)
 def test_dependencies_differ_only_by_stores_and_api(language) -> None:
-    """So one lockfile per set of stores and API type serves every stack of the language."""
+    """So one lockfile per set of stores, API type and unit kind serves every stack of the
+    language."""
     locks, lock_name, _ = LAYERS[language]
     assert STACKS[language]
     seen: dict[str, set[str]] = defaultdict(set)
     for stack in STACKS[language]:
-        seen[lock_key(stack.selections)].add(json.dumps(_dependencies(stack)))
+        seen[_key(stack)].add(json.dumps(_dependencies(stack)))
     assert not [key for key, lists in seen.items() if len(lists) > 1]
     on_disk = {p.name for p in locks.iterdir()}
     assert on_disk == {lock_name(key) for key in seen}, f"run scripts/lock_*.py for {language}"
@@ -66,7 +71,7 @@ def test_dependencies_differ_only_by_stores_and_api(language) -> None:
 def _one_per_lockfile(language: str) -> list[Stack]:
     """A stack per lockfile, each under one of the hostile names (its slug is the name the
     manifest and the lockfile carry)."""
-    stacks = {lock_key(s.selections): s for s in STACKS[language]}.values()
+    stacks = {_key(s): s for s in STACKS[language]}.values()
     named = []
     for i, stack in enumerate(stacks):
         name, description = HOSTILE[i % len(HOSTILE)]
@@ -130,7 +135,7 @@ def test_the_uv_lock_matches_pyproject(stack, tmp_path) -> None:
     dev = pyproject["dependency-groups"]["dev"]
     assert [dependencies, dev] == _dependencies(stack)
     text = (project / "uv.lock").read_text(encoding="utf-8")
-    partial = lock_uv.LOCKS / lock_uv.lock_name(lock_key(stack.selections))
+    partial = lock_uv.LOCKS / lock_uv.lock_name(_key(stack))
     # The partial as it is, but for the project's own name: its slug, as pyproject has it.
     own = lock_uv.root_entry(stack.slug)
     assert text == partial.read_text(encoding="utf-8").replace(

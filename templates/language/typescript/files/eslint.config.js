@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "coverage/", "drizzle/"{% for path in cookiecutter.data.typescript_generated %}, "{{ path }}/"{% endfor %}] },
+  { ignores: ["dist/", "coverage/", "drizzle/"{% for path in cookiecutter.data.typescript_generated + cookiecutter.data.build_outputs %}, "{{ path }}/"{% endfor %}] },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   tseslint.configs.stylisticTypeChecked,

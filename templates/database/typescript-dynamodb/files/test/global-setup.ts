@@ -64,7 +64,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const failed = once(server, "error").then(([error]) => {
     throw new Error(
       "The tests need a DynamoDB endpoint: set DATABASE_URL (docker compose up -d db gives " +
-        "one at http://localhost:8000) or put moto_server on PATH (pipx install 'moto[server]')",
+        "one at http://localhost:8001) or put moto_server on PATH (pipx install 'moto[server]')",
       { cause: error },
     );
   });

@@ -13,6 +13,7 @@ from httpx import AsyncBaseTransport, Request, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.lambda_http import serve_event
+from app.main import create_app
 
 
 def http_event(request: Request, body: bytes) -> dict[str, Any]:
@@ -159,3 +160,10 @@ def host_transport(app: FastAPI) -> AsyncBaseTransport:
 
 def host_app(app: FastAPI) -> ASGIApp:
     return LocalGateway(app)
+
+
+def local_gateway() -> ASGIApp:
+    """`make dev`'s app (`uvicorn --factory tests.host:local_gateway`): the app the handler
+    serves, from the environment's settings, behind the loopback API Gateway, so a request
+    made while developing takes the path it takes on AWS."""
+    return LocalGateway(create_app())

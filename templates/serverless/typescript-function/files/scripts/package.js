@@ -1,0 +1,28 @@
+// `npm run package`: the function's code as Lambda runs it - src/handler.ts and everything it
+// imports in one ES module for Node.js 22, minified, with a source map for stack traces. `sam
+// build` runs it through the Makefile with ARTIFACTS_DIR set; by hand it writes build/function.
+import process from "node:process";
+
+import { build } from "esbuild";
+
+const outdir = process.env.ARTIFACTS_DIR ?? "build/function";
+
+const result = await build({
+  entryPoints: { handler: "src/handler.ts" },
+  outdir,
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "esm",
+  minify: true,
+  sourcemap: true,
+  metafile: true,
+  // Packages written as CommonJS call require(): an ES module has none until it makes one.
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
+  logLevel: "warning",
+});
+const bytes = Object.values(result.metafile.outputs).reduce((sum, out) => sum + out.bytes, 0);
+process.stdout.write(`${outdir}: ${String(Math.round(bytes / 1024))} KiB\n`);

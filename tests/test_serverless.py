@@ -1,0 +1,174 @@
+"""The serverless family (issue 19): `--architecture serverless` on `--infrastructure
+aws-lambda` renders one function unit - the layered monolith's app behind the AWS Lambda
+adapter of templates/serverless/<language>-function, with no server - and a SAM stack that
+creates what it uses. These fast tests read the rendered files; the verification matrix
+(tests/test_matrix.py) installs the projects and runs their own tests, builds the package
+`sam build` deploys, invokes it with API Gateway events and fuzzes it through the project's
+loopback API Gateway, against moto."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.catalog import default_catalog
+from generator.errors import IncompatibleChoices
+from generator.matrix import all_stacks
+from generator.render import plan_parts, render
+from generator.stack import resolve
+
+CATALOG = default_catalog()
+
+HOSTS = {
+    "python": {
+        "function": ["app/handler.py", "app/core/lambda_http.py", "app/main.py", "tests/host.py"],
+        "server": ["Dockerfile", "app/__main__.py", "app/core/server.py"],
+        "adapter": ("tests/host.py", "LambdaTransport"),
+    },
+    "typescript": {
+        "function": ["src/handler.ts", "src/lambda.ts", "src/app.ts", "test/host.ts"],
+        "server": ["Dockerfile", "src/server.ts", "test/processes.test.ts"],
+        "adapter": ("test/host.ts", "serveEvent"),
+    },
+}
+
+
+def _flags(language: str, **changes: object) -> dict[str, object]:
+    flags: dict[str, object] = {
+        "name": "Shop",
+        "language": language,
+        "architecture": "serverless",
+        "database": ["dynamodb"],
+        "infrastructure": "aws-lambda",
+        "api": "rest",
+    }
+    return flags | changes
+
+
+def _render(tmp_path: Path, language: str, **changes: object) -> Path:
+    stack = resolve(CATALOG, flags=_flags(language, **changes), no_input=True)
+    render(stack, CATALOG, tmp_path / "fn")
+    return tmp_path / "fn"
+
+
+def _sam(project: Path) -> dict:
+    """template.yaml, its short-form intrinsics (!Ref, !Sub...) read as plain tags."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, tag, node: {tag: node.value})
+    return yaml.load((project / "template.yaml").read_text(), Loader=Loader)
+
+
+def test_serverless_is_offered_exactly_where_it_works() -> None:
+    """Every serverless stack is on aws-lambda with DynamoDB and an HTTP API type, both
+    languages and the four API types API Gateway carries; no other architecture is."""
+    stacks = [s for s in all_stacks(CATALOG) if "serverless" in s.selections["architecture"]]
+    assert {(s.selections["language"][0], s.selections["api"][0]) for s in stacks} == {
+        (lang, api) for lang in HOSTS for api in ("rest", "jsonapi", "xml", "graphql")
+    }
+    assert {s.selections["infrastructure"] for s in stacks} == {("aws-lambda",)}
+    assert {s.selections["database"] for s in stacks} == {("dynamodb",)}
+    lambda_stacks = [
+        s for s in all_stacks(CATALOG) if "aws-lambda" in s.selections["infrastructure"]
+    ]
+    assert lambda_stacks == stacks
+
+
+@pytest.mark.parametrize(
+    ("changes", "rule"),
+    [
+        ({"infrastructure": "kubernetes"}, "serverless-runs-on-aws-lambda"),
+        ({"architecture": "hexagonal"}, "aws-lambda-hosts-serverless"),
+        ({"database": ["sqlite"]}, "lambda-provisions-dynamodb"),
+        ({"database": ["postgresql"]}, "lambda-provisions-dynamodb"),
+        ({"database": ["mongodb"]}, "lambda-provisions-dynamodb"),
+        ({"database": ["dynamodb", "redis"]}, "lambda-provisions-dynamodb"),
+        ({"api": "grpc"}, "grpc-on-aws-lambda"),
+    ],
+)
+def test_what_does_not_fit_is_refused_with_its_reason(changes, rule) -> None:
+    reason = next(r for r in CATALOG.rules if r.id == rule).reason
+    with pytest.raises(IncompatibleChoices, match=re.escape(reason[:40])):
+        resolve(CATALOG, flags=_flags("python", **changes), no_input=True)
+
+
+@pytest.mark.parametrize("language", HOSTS)
+def test_a_function_takes_the_app_and_the_lambda_adapter_not_the_server(tmp_path, language):
+    stack = resolve(CATALOG, flags=_flags(language), no_input=True)
+    (part,) = plan_parts(stack, CATALOG)
+    names = {la.name for la in part.layers}
+    assert {
+        f"language/{language}-http",
+        f"serverless/{language}-function",
+        f"api/{language}-rest",
+        "infrastructure/aws-lambda",
+    } <= names
+    assert f"language/{language}-http-server" not in names
+    project = _render(tmp_path, language)
+    for rel in HOSTS[language]["function"]:
+        assert (project / rel).is_file(), rel
+    for rel in HOSTS[language]["server"]:
+        assert not (project / rel).exists(), rel
+    path, marker = HOSTS[language]["adapter"]
+    assert marker in (project / path).read_text()
+    if language == "python":
+        pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+        assert any(d.startswith("fastapi") for d in pyproject["project"]["dependencies"])
+        assert not any(d.startswith("uvicorn") for d in pyproject["project"]["dependencies"])
+
+
+@pytest.mark.parametrize("language", HOSTS)
+def test_the_sam_template_runs_the_package_the_project_builds(tmp_path, language):
+    project = _render(tmp_path, language)
+    template = _sam(project)
+    assert template["Transform"] == "AWS::Serverless-2016-10-31"
+    function = template["Resources"]["ApiFunction"]
+    props = function["Properties"]
+    assert function["Metadata"] == {"BuildMethod": "makefile"}
+    assert props["Architectures"] == ["arm64"]
+    # `sam build` runs build-ApiFunction from the Makefile beside template.yaml.
+    assert re.search(r"^build-ApiFunction:", (project / "Makefile").read_text(), re.M)
+    module, _, name = props["Handler"].rpartition(".")
+    env = props["Environment"]["Variables"]
+    # Lambda sets AWS_REGION itself and refuses a function that names it.
+    assert "AWS_REGION" not in env
+    assert env["ENVIRONMENT"] == "production"
+    if language == "python":
+        assert props["Runtime"] == "python3.13"
+        makefile = (project / "Makefile").read_text()
+        assert "LAMBDA_PYTHON := 3.13" in makefile
+        assert "LAMBDA_PLATFORM := aarch64-manylinux_2_34" in makefile
+        handler = project / (module.replace(".", "/") + ".py")
+        assert re.search(rf"^{name} = ", handler.read_text(), re.M)
+    else:
+        assert props["Runtime"] == "nodejs22.x"
+        assert (module, name) == ("handler", "handler")
+        assert (
+            'entryPoints: { handler: "src/handler.ts" }'
+            in (project / "scripts/package.js").read_text()
+        )
+        assert "export const handler" in (project / "src/handler.ts").read_text()
+        assert (project / ".nvmrc").read_text().strip().startswith("22")
+    # The table the function's role may use is the one the stack creates.
+    statements = props["Policies"][0]["Statement"]
+    assert statements[0]["Resource"] == {"GetAtt": "ItemsTable.Arn"}
+    assert "ItemsTable" in template["Resources"]
+    config = tomllib.loads((project / "samconfig.toml").read_text())
+    assert config["default"]["global"]["parameters"]["stack_name"] == "shop"
+
+
+@pytest.mark.parametrize("language", HOSTS)
+def test_compose_runs_only_the_stores_for_a_function(tmp_path, language):
+    """No image to build: compose gives the local DynamoDB, on a port the dev server does
+    not take."""
+    project = _render(tmp_path, language)
+    services = yaml.safe_load((project / "compose.yaml").read_text())["services"]
+    assert list(services) == ["db"]
+    assert services["db"]["ports"] == ["127.0.0.1:8001:8000"]
+    assert not (project / "deploy").exists()
