@@ -1,6 +1,7 @@
 """The catalog is validated on load, and it is consistent with the layers and the matrix."""
 
 import copy
+import itertools
 
 import pytest
 import yaml
@@ -100,7 +101,6 @@ def test_every_option_is_reachable_and_in_a_ci_stack(catalog) -> None:
 
 
 def test_the_covering_array_covers_every_valid_pair(catalog) -> None:
-    import itertools
 
     def pairs(stack):
         items = [(c, v) for c, vs in stack.selections.items() for v in vs]
@@ -154,6 +154,17 @@ def rule_flags(catalog, when, unless=None) -> dict[str, list[str]]:
                 first = [choice.default, *first]
             values = first
         flags[cid] = values if choice.multiple else values[:1]
+    # The other choices: the first values (defaults first) under which this rule is the one
+    # reported - the defaults may break another rule first (serverless on the default
+    # docker-compose).
+    rule = next(r for r in catalog.rules if r.when == when)
+    free = [c for c in catalog.choices if c.id not in flags]
+    ordered = [[c.default, *(o for o in c.option_ids if o != c.default)] for c in free]
+    for combo in itertools.product(*ordered):
+        chosen = {c.id: [v] for c, v in zip(free, combo, strict=True)}
+        selections = {cid: tuple(v) for cid, v in (flags | chosen).items()}
+        if next((r for r in catalog.rules if r.matches(selections)), None) is rule:
+            return flags | chosen
     return flags
 
 

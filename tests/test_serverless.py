@@ -19,7 +19,7 @@ from generator.catalog import default_catalog
 from generator.errors import IncompatibleChoices
 from generator.matrix import all_stacks
 from generator.render import plan_parts, render
-from generator.stack import resolve
+from generator.stack import offered_options, resolve
 
 CATALOG = default_catalog()
 
@@ -85,10 +85,10 @@ def test_serverless_is_offered_exactly_where_it_works() -> None:
     [
         ({"infrastructure": "kubernetes"}, "serverless-runs-on-aws-lambda"),
         ({"architecture": "hexagonal"}, "aws-lambda-hosts-serverless"),
-        ({"database": ["sqlite"]}, "lambda-provisions-dynamodb"),
-        ({"database": ["postgresql"]}, "lambda-provisions-dynamodb"),
-        ({"database": ["mongodb"]}, "lambda-provisions-dynamodb"),
-        ({"database": ["dynamodb", "redis"]}, "lambda-provisions-dynamodb"),
+        ({"database": ["sqlite"]}, "serverless-keeps-to-dynamodb"),
+        ({"database": ["postgresql"]}, "serverless-keeps-to-dynamodb"),
+        ({"database": ["mongodb"]}, "serverless-keeps-to-dynamodb"),
+        ({"database": ["dynamodb", "redis"]}, "serverless-keeps-to-dynamodb"),
         ({"api": "grpc"}, "grpc-on-aws-lambda"),
     ],
 )
@@ -172,3 +172,17 @@ def test_compose_runs_only_the_stores_for_a_function(tmp_path, language):
     assert list(services) == ["db"]
     assert services["db"]["ports"] == ["127.0.0.1:8001:8000"]
     assert not (project / "deploy").exists()
+
+
+def test_the_prompts_after_serverless_offer_only_what_works() -> None:
+    """Asked in catalog order, the store and the platform come after the architecture: each
+    prompt offers only what no rule refuses beside the answers so far."""
+    known = {"language": ("python",), "architecture": ("serverless",)}
+    database = offered_options(CATALOG, CATALOG.choice("database"), known)
+    assert database.option_ids == ("dynamodb",)
+    known["database"] = ("dynamodb",)
+    platform = offered_options(CATALOG, CATALOG.choice("infrastructure"), known)
+    assert platform.option_ids == ("aws-lambda",)
+    known["infrastructure"] = ("aws-lambda",)
+    api = offered_options(CATALOG, CATALOG.choice("api"), known)
+    assert api.option_ids == ("rest", "jsonapi", "xml", "graphql")
