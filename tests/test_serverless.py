@@ -8,6 +8,7 @@ loopback API Gateway, against moto."""
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -20,6 +21,7 @@ from generator.errors import IncompatibleChoices
 from generator.matrix import all_stacks
 from generator.render import plan_parts, render
 from generator.stack import offered_options, resolve
+from tests import harness
 
 CATALOG = default_catalog()
 
@@ -186,3 +188,26 @@ def test_the_prompts_after_serverless_offer_only_what_works() -> None:
     known["infrastructure"] = ("aws-lambda",)
     api = offered_options(CATALOG, CATALOG.choice("api"), known)
     assert api.option_ids == ("rest", "jsonapi", "xml", "graphql")
+
+
+def test_the_package_check_refuses_a_library_built_for_this_machine(tmp_path) -> None:
+    """The harness's package step reads each native library's ELF header: one built for
+    x86-64 in an arm64 function fails it, naming the file; the arm64 one passes."""
+    output = tmp_path / "build" / "function"
+    (output / "app").mkdir(parents=True)
+    (output / "app" / "handler.py").write_text("handler = None\n")
+    header = bytearray(b"\x7fELF" + bytes(60))
+    spec = {
+        "command": ["true"],
+        "output": "build/function",
+        "entry": "app/handler.py",
+        "machine": "aarch64",
+    }
+    for machine, status in ((0x3E, harness.FAILED), (0xB7, harness.PASSED)):
+        header[18:20] = machine.to_bytes(2, "little")
+        (output / "native.so").write_bytes(bytes(header))
+        step = harness._package(spec, tmp_path, dict(os.environ), [])
+        assert step.status == status, step.detail
+    assert "1 native" in step.detail
+    (output / "app" / "handler.py").unlink()
+    assert harness._package(spec, tmp_path, dict(os.environ), []).status == harness.FAILED

@@ -18,9 +18,17 @@ const result = await build({
   minify: true,
   sourcemap: true,
   metafile: true,
-  // Packages written as CommonJS call require(): an ES module has none until it makes one.
+  // Packages written as CommonJS call require() and read __dirname: an ES module has
+  // neither until it makes them.
   banner: {
-    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    js: [
+      "import { createRequire } from 'node:module';",
+      "import { dirname as __stackgenDirname } from 'node:path';",
+      "import { fileURLToPath as __stackgenFileURLToPath } from 'node:url';",
+      "const require = createRequire(import.meta.url);",
+      "const __filename = __stackgenFileURLToPath(import.meta.url);",
+      "const __dirname = __stackgenDirname(__filename);",
+    ].join(" "),
   },
   logLevel: "warning",
 });

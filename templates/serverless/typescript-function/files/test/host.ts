@@ -12,8 +12,11 @@ import { serveEvent, type HttpApiEvent, type HttpApiResult } from "../src/lambda
 export function httpEvent(options: InjectOptions | string): HttpApiEvent {
   const opts = typeof options === "string" ? { url: options } : options;
   if (typeof opts.url !== "string") throw new Error("give the request's url as a string");
-  // The path and query as the test wrote them (a URL object would normalise both).
-  const [target = "/", written = ""] = opts.url.split("#", 1)[0]?.split(/\?(.*)/s) ?? [];
+  // The path and query as the test wrote them (a URL object would normalise both); of an
+  // absolute URL (a link the API gave), what API Gateway would get: its path and query.
+  const local = opts.url.replace(/^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i, "");
+  const url = local.startsWith("/") ? local : `/${local}`;
+  const [target = "/", written = ""] = url.split("#", 1)[0]?.split(/\?(.*)/s) ?? [];
   const extra =
     typeof opts.query === "string"
       ? opts.query
