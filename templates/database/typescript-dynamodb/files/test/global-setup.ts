@@ -2,11 +2,17 @@
  * there. The endpoint is DATABASE_URL when set (DynamoDB Local from `docker compose up -d db`,
  * CI's service container), where the table is deleted at the end, so the tests never touch the
  * table DYNAMODB_TABLE names; else a moto_server this run starts on a free port and stops at the
- * end. */
+ * end, reached through a proxy that hands it one request at a time (oneAtATime). */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { connect } from "node:net";
+import {
+  createServer,
+  request as forwardRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import { connect, type AddressInfo } from "node:net";
 
 import {
   DeleteTableCommand,
@@ -70,10 +76,60 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   await Promise.race([listening(port), failed]);
   failed.catch(() => undefined); // (settled only if the server fails later; the run sees that)
-  project.provide("databaseUrl", `http://127.0.0.1:${String(port)}`);
+  const proxy = await oneAtATime(port);
+  project.provide("databaseUrl", `http://127.0.0.1:${String(proxy.port)}`);
   return async () => {
+    await proxy.close();
     server.kill();
     await once(server, "exit");
+  };
+}
+
+/** moto_server serves each connection in a thread of its own, and moto runs a transaction by
+ * checking its conditions, writing, and, when a condition fails, putting back a copy of the
+ * whole table taken before it began: two transactions at once can both pass a condition, or
+ * one's rollback undo the other's write, which DynamoDB never does. This proxy hands moto one
+ * request at a time, so the tests of concurrent writes test the store, not moto's threads. */
+async function oneAtATime(target: number): Promise<{ port: number; close: () => Promise<void> }> {
+  let turn = Promise.resolve();
+  const forward = (request: IncomingMessage, body: Buffer, response: ServerResponse) =>
+    new Promise<void>((resolve) => {
+      const upstream = forwardRequest(
+        {
+          host: "127.0.0.1",
+          port: target,
+          method: request.method,
+          path: request.url,
+          headers: request.headers,
+        },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+          answer.on("end", resolve);
+        },
+      );
+      upstream.on("error", () => {
+        response.writeHead(502).end();
+        resolve();
+      });
+      upstream.end(body);
+    });
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      turn = turn.then(() => forward(request, Buffer.concat(chunks), response));
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, "close");
+    },
   };
 }
 
