@@ -316,8 +316,12 @@ def generate(stack: Stack, catalog: Catalog, workdir: Path) -> Path:
     return target
 
 
-def app_checks(stack: Stack, catalog: Catalog, project: Path) -> list[Step]:
-    """install, lint, types, tests: the project's own commands, against real servers."""
+def app_checks(
+    stack: Stack, catalog: Catalog, project: Path, *, default_settings: bool = True
+) -> list[Step]:
+    """install, lint, types, tests: the project's own commands, against real servers.
+    ``default_settings`` False leaves out the second test run with the README's plain
+    command (CI runs it once per language and set of stores)."""
     _, context = plan(stack, catalog)
     harness = context["data"].get("harness", {})
     commands: dict[str, list[str]] = harness.get("steps", {})
@@ -351,7 +355,7 @@ def app_checks(stack: Stack, catalog: Catalog, project: Path) -> list[Step]:
         env = project_env(extra, runtime)
         # Also the README's plain test command, without the server's URL, where the project
         # has a default that needs no server (Python's tests fall back to a SQLite file).
-        default_settings = extra and not context["data"].get("database_server")
+        default_settings = default_settings and extra and not context["data"].get("database_server")
         for name in APP_STEPS:
             if (
                 name == "tests"
@@ -984,7 +988,13 @@ def config_checks(project: Path) -> list[Step]:
 
 
 def check_stack(
-    stack: Stack, catalog: Catalog, workdir: Path, *, app: bool = True, config: bool = True
+    stack: Stack,
+    catalog: Catalog,
+    workdir: Path,
+    *,
+    app: bool = True,
+    config: bool = True,
+    default_settings: bool = True,
 ) -> Outcome:
     outcome = Outcome(stack)
     start = time.monotonic()
@@ -999,5 +1009,7 @@ def check_stack(
     if config:
         outcome.steps.extend(config_checks(outcome.project))
     if app:
-        outcome.steps.extend(app_checks(stack, catalog, outcome.project))
+        outcome.steps.extend(
+            app_checks(stack, catalog, outcome.project, default_settings=default_settings)
+        )
     return outcome
