@@ -427,7 +427,8 @@ INVOCATIONS = [
 # JSON document a line), print each result. Written here, not taken from the project.
 INVOKE_DRIVERS = {
     "python": (
-        "import json, sys, types\n"
+        "import json, os, sys, types\n"
+        "sys.path.insert(0, os.getcwd())\n"
         "from ENTRY import handler\n"
         "context = types.SimpleNamespace(aws_request_id='harness', function_name='harness')\n"
         "for line in sys.stdin:\n"
@@ -513,13 +514,22 @@ def _invoke(
         calls.append((*request, listing.get("headers", {})))
     events = "".join(json.dumps(_event(m, p, b, h)) + "\n" for m, p, b, _, h in calls)
     driver = INVOKE_DRIVERS[invoke["driver"]].replace("ENTRY", invoke["entry"])
-    command = [*invoke["command"], driver]
-    try:
-        done = subprocess.run(
-            command, cwd=project, env=env, input=events, capture_output=True, text=True, timeout=120
-        )
-    except subprocess.TimeoutExpired:
-        return Step("invoke", FAILED, "the entry point did not answer in 120 s", 120)
+    # The interpreter from the project (its .venv), the package alone beside it: a copy of
+    # `package` (what the prepare commands built) in a folder of its own, the working
+    # directory, so nothing of the project's sources or development packages is in reach.
+    command = [str(project / a) if a.startswith(".venv/") else a for a in invoke["command"]]
+    with tempfile.TemporaryDirectory(prefix="stackgen-invoke-") as tmp:
+        where = project
+        if invoke.get("package"):
+            where = Path(tmp) / "package"
+            shutil.copytree(project / invoke["package"], where, symlinks=True)
+        try:
+            done = subprocess.run(
+                [*command, driver], cwd=where, env=env, input=events,
+                capture_output=True, text=True, timeout=120,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            return Step("invoke", FAILED, "the entry point did not answer in 120 s", 120)
     seconds = time.monotonic() - start
     # (the app logs JSON lines to stdout too: the results are the ones with a statusCode)
     lines = [line for line in done.stdout.splitlines() if line.startswith('{"statusCode"')]
@@ -955,7 +965,7 @@ def _validators(project: Path) -> Iterable[tuple[str, list[str]]]:
             [str(BIN / "kubernetes-validate"), "--strict", "--quiet", *map(str, manifests)],
         )
     # CloudFormation under deploy/aws/; a SAM project's template.yaml at its root (cfn-lint
-    # expands the SAM transform itself, as `sam validate --lint` has it do).
+    # checks its Serverless resources against SAM's schemas; `sam validate --lint` runs it).
     sam = [project / "template.yaml"] if (project / "samconfig.toml").exists() else []
     for template in [*sorted((project / "deploy" / "aws").glob("*.yaml")), *sam]:
         yield (

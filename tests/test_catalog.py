@@ -111,6 +111,22 @@ def test_the_covering_array_covers_every_valid_pair(catalog) -> None:
     assert possible == covered
 
 
+def test_the_covering_array_holds_every_language_api_and_family(catalog) -> None:
+    """What breaks together - an API type's code in one language under one family's host -
+    is in CI at least once: the serverless family with each API type it takes, in both
+    languages, as well as the monolithic one."""
+
+    def triple(stack):
+        option = catalog.choice("architecture").option(stack["architecture"])
+        family = option.groups[0] if option.groups else option.id
+        return stack["language"], stack["api"], family
+
+    possible = {triple(s) for s in all_stacks(catalog)}
+    assert ("typescript", "graphql", "serverless") in possible
+    assert ("python", "grpc", "monolithic") in possible
+    assert {triple(s) for s in pairwise(catalog)} == possible
+
+
 def test_every_option_has_a_template_layer(catalog) -> None:
     """Adding an option means a catalog entry plus its layer: none may be left without."""
     layers = discover_layers(templates_root(), catalog)

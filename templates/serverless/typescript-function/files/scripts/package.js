@@ -1,6 +1,7 @@
 // `npm run package`: the function's code as Lambda runs it - src/handler.ts and everything it
 // imports in one ES module for Node.js 22, minified, with a source map for stack traces. `sam
 // build` runs it through the Makefile with ARTIFACTS_DIR set; by hand it writes build/function.
+import { cp } from "node:fs/promises";
 import process from "node:process";
 
 import { build } from "esbuild";
@@ -32,5 +33,9 @@ const result = await build({
   },
   logLevel: "warning",
 });
+// What the app reads at run time beside its code (a container image copies the same).
+for (const path of {{ cookiecutter.data.container.get("copy", []) | tojson }}) {
+  await cp(path, `${outdir}/${path}`, { recursive: true });
+}
 const bytes = Object.values(result.metafile.outputs).reduce((sum, out) => sum + out.bytes, 0);
 process.stdout.write(`${outdir}: ${String(Math.round(bytes / 1024))} KiB\n`);

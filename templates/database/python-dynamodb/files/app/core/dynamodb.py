@@ -7,15 +7,17 @@ the event loop never waits on the network."""
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ConnectionError as BotoConnectionError
 from botocore.exceptions import HTTPClientError
-from mypy_boto3_dynamodb import DynamoDBClient
 
 from app.core.outage import causes, network_failure
+
+if TYPE_CHECKING:  # boto3-stubs is a development dependency: the image and Lambda lack it
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 T = TypeVar("T")
 
