@@ -1,0 +1,166 @@
+"""The serverless family's function, as Lambda gets it (never a timed test): the size of the
+package `sam build` deploys, against Lambda's limit, and a cold start - a new process that
+loads the package and answers its first API Gateway event - against a bare function's, in
+the same language, measured in the same run.
+
+    .venv/bin/python bench/function.py [--rounds 9]
+
+Each language's default serverless stack (REST, DynamoDB) is generated and installed once.
+Python's package is measured as deployed (arm64, `make package`); its cold start runs the same
+dependency set built for this machine's Python (`LAMBDA_TARGET=`: the arm64 build cannot load
+here), with `python -S -E` from a copy of it, so nothing else is importable. TypeScript's
+bundle (`npm run package`) is both: Node runs it from a copy. The bare function is a handler
+that returns a fixed answer, started the same way. Rounds alternate the two, so load from
+elsewhere hits both alike. Prints a Markdown table of medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.catalog import default_catalog  # noqa: E402
+from generator.render import plan  # noqa: E402
+from generator.stack import resolve  # noqa: E402
+from tests.harness import (  # noqa: E402
+    BIN,
+    LAMBDA_UNZIPPED_LIMIT,
+    PASSED,
+    _event,
+    _run,
+    project_env,
+)
+
+# What a function needs to start: settings only (the first event, /healthz, reaches no store).
+SETTINGS = {
+    "ENVIRONMENT": "production",
+    "DATABASE_URL": "http://127.0.0.1:9",
+    "DYNAMODB_TABLE": "items",
+    "AWS_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+}
+EVENT = json.dumps(_event("GET", "/healthz", None))
+# language -> (the command that starts a process, the package's handler module/file, a bare
+# handler's source file, the code that loads a handler and answers EVENT from stdin)
+RUNS = {
+    "python": (
+        [".venv/bin/python", "-S", "-E", "-c"],
+        "app.handler",
+        ("bare.py", "def handler(event, context):\n    return {'statusCode': 200}\n"),
+        "import json, os, sys, types\n"
+        "sys.path.insert(0, os.getcwd())\n"
+        "from MODULE import handler\n"
+        "context = types.SimpleNamespace(aws_request_id='bench', function_name='bench')\n"
+        "print(json.dumps(handler(json.loads(sys.stdin.readline()), context)))\n",
+    ),
+    "typescript": (
+        ["node", "--enable-source-maps", "--input-type=module", "-e"],
+        "handler.mjs",
+        ("bare.mjs", "export const handler = async () => ({ statusCode: 200 });\n"),
+        "import { createInterface } from 'node:readline';\n"
+        "const { handler } = await import(process.cwd() + '/MODULE');\n"
+        "for await (const line of createInterface({ input: process.stdin })) {\n"
+        "  console.log(JSON.stringify(await handler(JSON.parse(line), {})));\n"
+        "  break;\n"
+        "}\n"
+        "process.exit(0);\n",
+    ),
+}
+
+
+def prepared(language: str, work: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A generated, installed project, its deployed package and the package it runs here."""
+    name = f"fn-{language}"
+    flags = {"name": name, "language": [language], "architecture": ["serverless"]}
+    flags |= {"database": ["dynamodb"], "infrastructure": ["aws-lambda"]}
+    catalog = default_catalog()
+    stack = resolve(catalog, flags=flags, no_input=True)
+    argv = [str(BIN / "stackgen"), "new", "--no-input", "--language", language]
+    argv += ["--architecture", "serverless", "--database", "dynamodb"]
+    argv += ["--infrastructure", "aws-lambda", name]
+    subprocess.run(argv, cwd=work, check=True, capture_output=True)
+    harness = plan(stack, catalog)[1]["data"]["harness"]
+    env = project_env({}, harness.get("runtime"))
+    project = work / name
+    steps = [harness["steps"]["install"], harness["package"]["command"]]
+    steps += harness["invoke"].get("prepare", [])
+    for argv in steps:
+        done = _run("bench", argv, project, env)
+        if done.status != PASSED:
+            raise SystemExit(f"{language}: {' '.join(argv)} failed:\n{done.detail}")
+    deployed = project / harness["package"]["output"]
+    here = project / harness["invoke"].get("package", harness["package"]["output"])
+    return deployed, here, env | SETTINGS
+
+
+def cold_start(command: list[str], driver: str, folder: Path, env: dict[str, str]) -> float:
+    """Seconds from a new process to its answer to the first event."""
+    start = time.monotonic()
+    done = subprocess.run(
+        [*command, driver], cwd=folder, env=env, input=EVENT + "\n",
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    seconds = time.monotonic() - start
+    if done.returncode != 0 or '"statusCode": 200' not in done.stdout.replace(":200", ": 200"):
+        raise SystemExit(f"no 200 from {folder}: {done.stdout[-500:]}{done.stderr[-1500:]}")
+    return seconds
+
+
+def size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--language", action="append", choices=sorted(RUNS))
+    args = parser.parse_args()
+    print(f"Medians of {args.rounds} rounds, alternating the function and a bare one:\n")
+    print(
+        "| language | package (MiB) | Lambda's limit (MiB) | ratio | cold start (s) "
+        "| bare function (s) | ratio |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for language in args.language or sorted(RUNS):
+        command, module, (bare_name, bare_source), driver = RUNS[language]
+        with tempfile.TemporaryDirectory(prefix="bench-function-") as tmp:
+            work = Path(tmp)
+            deployed, here, env = prepared(language, work)
+            project = deployed.parents[1]
+            argv = [str(project / a) if a.startswith(".venv/") else a for a in command]
+            app = work / "app-copy"
+            shutil.copytree(here, app, symlinks=True)
+            bare = work / "bare"
+            bare.mkdir()
+            (bare / bare_name).write_text(bare_source)
+            bare_module = bare_name.removesuffix(".py")
+            times: dict[str, list[float]] = {"app": [], "bare": []}
+            for _ in range(args.rounds + 1):  # (the first round warms the page cache)
+                times["app"].append(cold_start(argv, driver.replace("MODULE", module), app, env))
+                times["bare"].append(
+                    cold_start(argv, driver.replace("MODULE", bare_module), bare, env)
+                )
+            app_s = statistics.median(times["app"][1:])
+            bare_s = statistics.median(times["bare"][1:])
+            mib = size(deployed) / 1024 / 1024
+            limit = LAMBDA_UNZIPPED_LIMIT / 1024 / 1024
+            print(
+                f"| {language} | {mib:.1f} | {limit:.0f} | {mib / limit:.2f}x | {app_s:.3f} "
+                f"| {bare_s:.3f} | {app_s / bare_s:.1f}x |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
