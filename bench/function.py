@@ -34,6 +34,7 @@ from generator.render import plan  # noqa: E402
 from generator.stack import resolve  # noqa: E402
 from tests.harness import (  # noqa: E402
     BIN,
+    INVOKE_DRIVERS,
     LAMBDA_UNZIPPED_LIMIT,
     PASSED,
     _event,
@@ -51,30 +52,20 @@ SETTINGS = {
     "AWS_SECRET_ACCESS_KEY": "bench",
 }
 EVENT = json.dumps(_event("GET", "/healthz", None))
-# language -> (the command that starts a process, the package's handler module/file, a bare
-# handler's source file, the code that loads a handler and answers EVENT from stdin)
+# language -> (the command that starts a process, the harness's driver - it loads a handler
+# and answers each event on stdin - the package's handler, a bare handler's source file)
 RUNS = {
     "python": (
         [".venv/bin/python", "-S", "-E", "-c"],
+        "python",
         "app.handler",
         ("bare.py", "def handler(event, context):\n    return {'statusCode': 200}\n"),
-        "import json, os, sys, types\n"
-        "sys.path.insert(0, os.getcwd())\n"
-        "from MODULE import handler\n"
-        "context = types.SimpleNamespace(aws_request_id='bench', function_name='bench')\n"
-        "print(json.dumps(handler(json.loads(sys.stdin.readline()), context)))\n",
     ),
     "typescript": (
         ["node", "--enable-source-maps", "--input-type=module", "-e"],
+        "node",
         "handler.mjs",
         ("bare.mjs", "export const handler = async () => ({ statusCode: 200 });\n"),
-        "import { createInterface } from 'node:readline';\n"
-        "const { handler } = await import(process.cwd() + '/MODULE');\n"
-        "for await (const line of createInterface({ input: process.stdin })) {\n"
-        "  console.log(JSON.stringify(await handler(JSON.parse(line), {})));\n"
-        "  break;\n"
-        "}\n"
-        "process.exit(0);\n",
     ),
 }
 
@@ -133,7 +124,8 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|")
     for language in args.language or sorted(RUNS):
-        command, module, (bare_name, bare_source), driver = RUNS[language]
+        command, driver_name, module, (bare_name, bare_source) = RUNS[language]
+        driver = INVOKE_DRIVERS[driver_name]
         with tempfile.TemporaryDirectory(prefix="bench-function-") as tmp:
             work = Path(tmp)
             deployed, here, env = prepared(language, work)
@@ -147,9 +139,9 @@ def main() -> None:
             bare_module = bare_name.removesuffix(".py")
             times: dict[str, list[float]] = {"app": [], "bare": []}
             for _ in range(args.rounds + 1):  # (the first round warms the page cache)
-                times["app"].append(cold_start(argv, driver.replace("MODULE", module), app, env))
+                times["app"].append(cold_start(argv, driver.replace("ENTRY", module), app, env))
                 times["bare"].append(
-                    cold_start(argv, driver.replace("MODULE", bare_module), bare, env)
+                    cold_start(argv, driver.replace("ENTRY", bare_module), bare, env)
                 )
             app_s = statistics.median(times["app"][1:])
             bare_s = statistics.median(times["bare"][1:])

@@ -571,9 +571,13 @@ def _package(spec: dict[str, Any], project: Path, env: dict[str, str], before: l
     if not (output / spec["entry"]).is_file():
         problems.append(f"no {spec['entry']} in {spec['output']}")
     machine = ELF_MACHINES[spec.get("machine", "aarch64")]
-    native = [p for p in files if p.read_bytes()[:4] == b"\x7fELF"]
+    headers = {}
+    for path in files:
+        with path.open("rb") as file:
+            headers[path] = file.read(20)  # ELF's magic, ..., e_machine at bytes 18-19
+    native = [p for p, header in headers.items() if header[:4] == b"\x7fELF"]
     for library in native:
-        found = int.from_bytes(library.read_bytes()[18:20], "little")
+        found = int.from_bytes(headers[library][18:20], "little")
         if found != machine:
             problems.append(
                 f"{library.relative_to(output)}: ELF machine {found:#x}, not {machine:#x}"
