@@ -37,6 +37,8 @@ SERVED = ("tests", "serve", "fuzz", "invoke")  # the steps that talk to the stor
 SERVE_TIMEOUT = 60
 FUZZ_EXAMPLES = "25"
 BIN = Path(sys.executable).parent  # validators come from stackgen's own test extra
+# The SAM CLI `sam validate --lint` runs from (tests/harness.py runs it through `uv tool run`).
+SAM_CLI = "aws-sam-cli==1.170.0"
 MOTO_LAUNCHER = (
     Path(__file__).parents[1] / "templates/database/python-dynamodb/files/tests/moto_server.py"
 )
@@ -975,6 +977,29 @@ def _validators(project: Path) -> Iterable[tuple[str, list[str]]]:
         yield (
             f"cfn-lint {template.relative_to(project)}",
             [str(BIN / "cfn-lint"), str(template)],
+        )
+    if sam:
+        # The SAM CLI's own check, as its users run it: the transform by SAM's translator, then
+        # cfn-lint. From PyPI in a tool environment of uv's (pinned; about 340 MB, kept out of
+        # the test environment's dependencies), telemetry off.
+        yield (
+            "sam validate --lint",
+            [
+                "env",
+                "SAM_CLI_TELEMETRY=0",
+                str(BIN / "uv"),
+                "tool",
+                "run",
+                "--from",
+                SAM_CLI,
+                "sam",
+                "validate",
+                "--lint",
+                "--region",
+                "us-east-1",
+                "--template-file",
+                "template.yaml",
+            ],
         )
     # Skipped checks live in the project's .checkov.yaml, each with its reason.
     yield (

@@ -1,10 +1,10 @@
 """The serverless family (issue 19): `--architecture serverless` on `--infrastructure
-aws-lambda` renders one function unit - the layered monolith's app behind the AWS Lambda
-adapter of templates/serverless/<language>-function, with no server - and a SAM stack that
-creates what it uses. These fast tests read the rendered files; the verification matrix
-(tests/test_matrix.py) installs the projects and runs their own tests, builds the package
-`sam build` deploys, invokes it with API Gateway events and fuzzes it through the project's
-loopback API Gateway, against moto."""
+aws-lambda` renders one function unit - the modular monolith's app behind the AWS Lambda
+adapter of templates/serverless/<language>-function, with no server (and, in Python, the
+report function fed the table's stream) - and a SAM stack that creates what it uses. These
+fast tests read the rendered files; the verification matrix (tests/test_matrix.py) installs
+the projects and runs their own tests, builds the package `sam build` deploys, invokes it with
+API Gateway events and fuzzes it through the project's loopback API Gateway, against moto."""
 
 from __future__ import annotations
 
@@ -151,10 +151,7 @@ def test_the_sam_template_runs_the_package_the_project_builds(tmp_path, language
     else:
         assert props["Runtime"] == "nodejs22.x"
         assert (module, name) == ("handler", "handler")
-        assert (
-            'entryPoints: { handler: "src/handler.ts" }'
-            in (project / "scripts/package.js").read_text()
-        )
+        assert 'handler: "src/handler.ts"' in (project / "scripts/package.js").read_text()
         assert "export const handler" in (project / "src/handler.ts").read_text()
         assert (project / ".nvmrc").read_text().strip().startswith("22")
     # The table the function's role may use is the one the stack creates.
@@ -163,6 +160,45 @@ def test_the_sam_template_runs_the_package_the_project_builds(tmp_path, language
     assert "ItemsTable" in template["Resources"]
     config = tomllib.loads((project / "samconfig.toml").read_text())
     assert config["default"]["global"]["parameters"]["stack_name"] == "shop"
+
+
+@pytest.mark.parametrize("language", HOSTS)
+def test_the_report_function_reads_the_tables_item_changes_and_reports_its_failures(
+    tmp_path, language
+):
+    """The stream mapping the report function's tests assume: item changes only, partial
+    batch responses, retries that end in a dead-letter queue, which an alarm watches."""
+    project = _render(tmp_path, language)
+    resources = _sam(project)["Resources"]
+    table = resources["ItemsTable"]["Properties"]
+    assert table["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    props = resources["ReportFunction"]["Properties"]
+    module, _, name = props["Handler"].rpartition(".")
+    if language == "python":
+        handler = project / (module.replace(".", "/") + ".py")
+        assert re.search(rf"^{name} = ", handler.read_text(), re.M)
+    else:  # the bundle's entry point of that name
+        assert f'"{module}": "src/{module}.ts"' in (project / "scripts/package.js").read_text()
+        assert f"export const {name} = " in (project / f"src/{module}.ts").read_text()
+    assert re.search(r"^build-ReportFunction:", (project / "Makefile").read_text(), re.M)
+    stream = props["Events"]["ItemChanges"]["Properties"]
+    assert stream["Stream"] == {"GetAtt": "ItemsTable.StreamArn"}
+    assert stream["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert stream["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "GetAtt": "ReportDeadLetters.Arn"
+    }
+    (pattern,) = stream["FilterCriteria"]["Filters"]
+    assert yaml.safe_load(pattern["Pattern"]) == {
+        "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "item#"}]}}}
+    }
+    statements = props["Policies"][0]["Statement"]
+    reads = next(s for s in statements if s["Resource"] == {"GetAtt": "ItemsTable.StreamArn"})
+    assert "dynamodb:GetRecords" in reads["Action"]
+    alarm = resources["ReportDeadLettersAlarm"]["Properties"]
+    assert alarm["Dimensions"][0]["Value"] == {"GetAtt": "ReportDeadLetters.QueueName"}
+    # The sample batch `make invoke-report` hands over is there (the project's tests run it).
+    assert (project / "events/dynamodb-stream.json").is_file()
 
 
 @pytest.mark.parametrize("language", HOSTS)

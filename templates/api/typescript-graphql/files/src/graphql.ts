@@ -19,7 +19,11 @@ import type { IResolvers, MercuriusContext } from "mercurius";
 import { AppError, UnavailableError } from "./problems.js";
 import { ItemCreate, ItemUpdate, type ItemService, type ItemView } from "./schemas/items.js";
 {%- if modular %}
+{%- if cookiecutter.data.report_function is defined %}
+import type { Reports as ReportService } from "./modules/reports/index.js";
+{%- else %}
 import type { ReportService } from "./modules/reports/index.js";
+{%- endif %}
 {%- endif %}
 
 // A page holds at most 100 items; ids fit GraphQL's Int (32-bit), as they fit the database.

@@ -19,6 +19,9 @@ import { createResources, type Resource, type Resources } from "./resources.js";
 import { healthRoutes } from "./routes/health.js";
 import { itemRoutes{% if cookiecutter.selections.api[0] in ["rest", "jsonapi", "xml"] %}, itemSchemas{% endif %} } from "./routes/items.js";
 import { createItemService } from "{{ cookiecutter.data.typescript_item_service_modules | last }}";
+{%- if cookiecutter.data.report_function is defined and "graphql" in cookiecutter.selections.api %}
+import { createReportService } from "./modules/reports/index.js";
+{%- endif %}
 {%- for name, plugin in cookiecutter.data.typescript_plugins.items() %}
 import { {{ plugin.factory }} } from "{{ plugin.module }}";
 {%- endfor %}
@@ -172,7 +175,12 @@ export async function buildApp(
 
   await app.register(healthRoutes(Object.values(resources), outages));
   const service = outages.guard(createItemService(resources));
+{%- if cookiecutter.data.report_function is defined and "graphql" in cookiecutter.selections.api %}
+  // The GraphQL API serves the report the report function keeps (its itemReport query).
+  await app.register(itemRoutes(service, createReportService(resources)));
+{%- else %}
   await app.register(itemRoutes(service{% if "grpc" in cookiecutter.selections.api %}, config{% endif %}));
+{%- endif %}
 {%- for name, plugin in cookiecutter.data.typescript_plugins.items() %}
   await app.register({{ plugin.factory }}(resources));
 {%- endfor %}

@@ -9,7 +9,16 @@ import { build } from "esbuild";
 const outdir = process.env.ARTIFACTS_DIR ?? "build/function";
 
 const result = await build({
+{%- set report = cookiecutter.data.report_function | default(none) %}
+{%- if report %}
+  // One bundle a function: the API's handler, and the report function's.
+  entryPoints: {
+    handler: "src/handler.ts",
+    {{ report.handler.rpartition(".")[0] | tojson }}: {{ report.entry | tojson }},
+  },
+{%- else %}
   entryPoints: { handler: "src/handler.ts" },
+{%- endif %}
   outdir,
   outExtension: { ".js": ".mjs" },
   bundle: true,

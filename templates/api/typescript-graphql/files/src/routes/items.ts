@@ -1,21 +1,31 @@
 {%- set modular = cookiecutter.selections.architecture[0] == "modular-monolith" -%}
+{%- set projection = cookiecutter.data.report_function is defined -%}
 /** /graphql: the GraphQL endpoint (POST, or GET for queries) and GraphiQL at /graphiql. */
 import type { FastifyPluginAsync } from "fastify";
 import mercurius from "mercurius";
 
 import { checkTokens, coded, resolvers, typeDefs, validationRules } from "../graphql.js";
-{%- if modular %}
+{%- if projection %}
+import type { Reports } from "../modules/reports/index.js";
+{%- elif modular %}
 import { ReportService } from "../modules/reports/index.js";
 {%- endif %}
 import type { ItemService } from "../schemas/items.js";
-
+{% if projection %}
+export function itemRoutes(service: ItemService, reports: Reports): FastifyPluginAsync {
+{%- else %}
 export function itemRoutes(service: ItemService): FastifyPluginAsync {
+{%- endif %}
   return async (app) => {
     // GraphQL is described by its own schema (schema.graphql), not in the OpenAPI document.
     app.addHook("onRoute", (route) => {
       route.schema = { ...route.schema, hide: true };
     });
+{%- if projection %}
+    const context = { items: service, reports };
+{%- else %}
     const context = { items: service{% if modular %}, reports: new ReportService(service){% endif %} };
+{%- endif %}
     await app.register(mercurius, {
       schema: typeDefs,
       resolvers,

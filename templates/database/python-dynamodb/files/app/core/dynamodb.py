@@ -75,6 +75,13 @@ class Database:
             TableName=self.table,
             BillingMode="PAY_PER_REQUEST",
             **TABLE_KEYS,
+{%- if cookiecutter.data.dynamodb_stream is defined %}
+            # The change stream the report function reads, as the template declares it.
+            StreamSpecification={
+                "StreamEnabled": True,
+                "StreamViewType": "{{ cookiecutter.data.dynamodb_stream }}",
+            },
+{%- endif %}
         )
         waiter = self.client.get_waiter("table_exists")
         await asyncio.to_thread(waiter.wait, TableName=self.table)

@@ -65,9 +65,24 @@ export function createDatabase(url: string, table: string, region: string) {
       } catch (error) {
         if (!(error instanceof ResourceNotFoundException)) throw error;
       }
+{%- if cookiecutter.data.dynamodb_stream is defined %}
+      await client.send(
+        new CreateTableCommand({
+          TableName: table,
+          BillingMode: "PAY_PER_REQUEST",
+          ...TABLE_KEYS,
+          // The change stream the report function reads, as the template declares it.
+          StreamSpecification: {
+            StreamEnabled: true,
+            StreamViewType: "{{ cookiecutter.data.dynamodb_stream }}",
+          },
+        }),
+      );
+{%- else %}
       await client.send(
         new CreateTableCommand({ TableName: table, BillingMode: "PAY_PER_REQUEST", ...TABLE_KEYS }),
       );
+{%- endif %}
       await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: table });
     },
     close(): Promise<void> {

@@ -1,5 +1,6 @@
 {%- set xml = "xml" in cookiecutter.selections.api -%}
 {%- set graphql = "graphql" in cookiecutter.selections.api -%}
+{%- set projection = cookiecutter.data.report_function is defined -%}
 import pytest
 {%- if xml %}
 from defusedxml.ElementTree import fromstring
@@ -8,10 +9,23 @@ from httpx import AsyncClient
 
 from app.modules.reports import service
 from app.repositories.store import ItemStore
+{%- if projection %}
+from tests import report_stream
+{%- endif %}
 from tests.factories import create_item
+{%- if projection %}
+from tests.report_stream import ApplyChanges
+
+# The report is the report function's projection: each test hands it the table's changes.
+table_stream = report_stream.table_stream
+apply_changes = report_stream.apply_changes
+{%- endif %}
 
 
-async def report(client: AsyncClient) -> dict[str, int]:
+async def report(client: AsyncClient{% if projection %}, apply_changes: ApplyChanges{% endif %}) -> dict[str, int]:
+{%- if projection %}
+    assert apply_changes() == {"batchItemFailures": []}
+{%- endif %}
 {%- if graphql %}
     query = "{ itemReport { total described } }"
     response = await client.post("/graphql", json={"query": query})
@@ -39,13 +53,30 @@ async def report(client: AsyncClient) -> dict[str, int]:
 
 
 async def test_the_items_report_counts_across_pages(
+{%- if projection %}
+    client: AsyncClient,
+    items: ItemStore,
+    monkeypatch: pytest.MonkeyPatch,
+    apply_changes: ApplyChanges,
+{%- else %}
     client: AsyncClient, items: ItemStore, monkeypatch: pytest.MonkeyPatch
+{%- endif %}
 ) -> None:
     for name, description in [("Lamp", "Bright"), ("Desk", None), ("Chair", "Oak")]:
         await create_item(items, name=name, description=description)
     monkeypatch.setattr(service, "PAGE", 2)  # several pages
-    assert await report(client) == {"total": 3, "described": 2}
+    assert await report(client{% if projection %}, apply_changes{% endif %}) == {"total": 3, "described": 2}
+
+
+{%- if projection %}
+
+
+async def test_the_items_report_of_an_empty_store(
+    client: AsyncClient, apply_changes: ApplyChanges
+) -> None:
+{%- else %}
 
 
 async def test_the_items_report_of_an_empty_store(client: AsyncClient) -> None:
-    assert await report(client) == {"total": 0, "described": 0}
+{%- endif %}
+    assert await report(client{% if projection %}, apply_changes{% endif %}) == {"total": 0, "described": 0}

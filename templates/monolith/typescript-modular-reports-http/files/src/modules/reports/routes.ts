@@ -12,7 +12,11 @@ import { XML } from "../../xml.js";
 import { JSONAPI } from "../../error-format.js";
 import { notAcceptable } from "../../jsonapi.js";
 {%- endif %}
+{%- if cookiecutter.data.report_function is defined %}
+import type { Reports as ReportService } from "./projection.js";
+{%- else %}
 import type { ReportService } from "./service.js";
+{%- endif %}
 
 {%- if xml %}
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@" });

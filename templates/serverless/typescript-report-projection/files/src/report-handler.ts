@@ -1,0 +1,65 @@
+/** The report function's entry point (`report-handler.handler`): batches of the item table's
+ * changes from its DynamoDB stream, applied to the items report.
+ *
+ * A change that fails is reported back (a partial batch response: template.yaml's
+ * ReportBatchItemFailures) and Lambda hands it over again, with the ones after it, until its
+ * retries run out and it goes to the dead-letter queue. Changes applied before are skipped by
+ * the projection, so a batch handed over again counts nothing twice. `npm run invoke:report`
+ * hands it the sample batch in events/, against the table .env names. */
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import type { PartialItemFailureResponse } from "@aws-lambda-powertools/batch/types";
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+
+import { loadConfig, type Config } from "./config.js";
+import { changeBetween, ITEM_PREFIX, ReportProjection } from "./modules/reports/index.js";
+import { createResources } from "./resources.js";
+
+const logger = new Logger({ serviceName: "reports" });
+
+type Image = NonNullable<DynamoDBRecord["dynamodb"]>["NewImage"];
+
+function plain(image: Image): Record<string, unknown> | undefined {
+  return image ? unmarshall(image as Record<string, AttributeValue>) : undefined;
+}
+
+export type ReportHandler = (
+  event: DynamoDBStreamEvent,
+  context: Context,
+) => Promise<PartialItemFailureResponse>;
+
+/** The handler, with its settings and DynamoDB client made once per container, on the first
+ * batch. */
+export function reportFunction(config: () => Config): ReportHandler {
+  let projection: ReportProjection | undefined;
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  const containerProjection = () =>
+    (projection ??= new ReportProjection(createResources(config()).database.db));
+
+  async function applyRecord(record: DynamoDBRecord): Promise<void> {
+    const change = record.dynamodb;
+    // The event source mapping lets only items' changes through; anything else is skipped
+    // here as well, for batches handed over by hand.
+    if (!change?.Keys?.pk?.S?.startsWith(ITEM_PREFIX)) return;
+    const itemChange = changeBetween(
+      String(record.eventID),
+      plain(change.OldImage),
+      plain(change.NewImage),
+    );
+    const applied = await containerProjection().apply(itemChange);
+    logger.info(applied ? "change applied" : "change skipped (applied before, or no change)", {
+      eventId: record.eventID,
+      sequenceNumber: change.SequenceNumber,
+    });
+  }
+
+  return (event, context) => {
+    // Every log line of the batch carries the request id and the function's name.
+    logger.addContext(context);
+    return processPartialResponse(event, applyRecord, processor, { context });
+  };
+}
+
+export const handler = reportFunction(() => loadConfig(process.env));
