@@ -8,6 +8,7 @@ API Gateway events and fuzzes it through the project's loopback API Gateway, aga
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -193,12 +194,35 @@ def test_the_report_function_reads_the_tables_item_changes_and_reports_its_failu
         "dynamodb": {"Keys": {"pk": {"S": [{"prefix": "item#"}]}}}
     }
     statements = props["Policies"][0]["Statement"]
-    reads = next(s for s in statements if s["Resource"] == {"GetAtt": "ItemsTable.StreamArn"})
-    assert "dynamodb:GetRecords" in reads["Action"]
+    # Exactly what each change's transaction does (SAM adds the stream and the queue).
+    writes = next(s for s in statements if s["Resource"] == {"GetAtt": "ItemsTable.Arn"})
+    assert sorted(writes["Action"]) == ["dynamodb:PutItem", "dynamodb:UpdateItem"]
     alarm = resources["ReportDeadLettersAlarm"]["Properties"]
     assert alarm["Dimensions"][0]["Value"] == {"GetAtt": "ReportDeadLetters.QueueName"}
     # The sample batch `make invoke-report` hands over is there (the project's tests run it).
     assert (project / "events/dynamodb-stream.json").is_file()
+
+
+@pytest.mark.parametrize("language", HOSTS)
+@pytest.mark.parametrize("api", ["rest", "jsonapi", "xml", "graphql"])
+def test_the_sample_api_event_is_the_api_types_own_listing_request(tmp_path, language, api):
+    """events/api-request.json, which the invoke command hands the handler and the project's
+    tests run: an API Gateway HTTP API event of the request the harness lists items with."""
+    project = _render(tmp_path, language, api=api)
+    event = json.loads((project / "events/api-request.json").read_text())
+    stack = resolve(CATALOG, flags=_flags(language, api=api), no_input=True)
+    (part,) = plan_parts(stack, CATALOG)
+    request = part.context["data"]["harness"]["list_request"]
+    assert event["version"] == "2.0"
+    assert event["requestContext"]["http"]["method"] == request["method"]
+    assert event["rawPath"] == event["requestContext"]["http"]["path"] == request["path"]
+    assert request.get("headers", {}).items() <= event["headers"].items()
+    assert event.get("body") == request.get("body")
+    if language == "python":
+        assert re.search(r"^invoke-api:", (project / "Makefile").read_text(), re.M)
+    else:
+        scripts = json.loads((project / "package.json").read_text())["scripts"]
+        assert "test/invoke-api.ts" in scripts["invoke:api"]
 
 
 @pytest.mark.parametrize("language", HOSTS)

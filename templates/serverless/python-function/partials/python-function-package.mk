@@ -22,3 +22,7 @@ package:
 	find "$(ARTIFACTS_DIR)/app" -name __pycache__ -prune -exec rm -rf {} +
 
 build-ApiFunction: package
+
+# Hands the API function the sample request in events/, against the store in .env.
+invoke-api:
+	$(UV_RUN) python -m app.handler {{ cookiecutter.data.function.event }}

@@ -58,7 +58,12 @@ export function reportFunction(config: () => Config): ReportHandler {
   return (event, context) => {
     // Every log line of the batch carries the request id and the function's name.
     logger.addContext(context);
-    return processPartialResponse(event, applyRecord, processor, { context });
+    // One record at a time: each updates the one report record, and DynamoDB cancels a
+    // transaction that meets another on the same item in flight (TransactionConflict).
+    return processPartialResponse(event, applyRecord, processor, {
+      context,
+      processInParallel: false,
+    });
   };
 }
 

@@ -1,6 +1,7 @@
 """The Lambda adapter on its own: events in, API Gateway responses out, the app's lifespan
 started once per container - against the run's real database (tests/conftest.py)."""
 
+import asyncio
 import base64
 import gzip
 import importlib
@@ -8,6 +9,7 @@ import json
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,6 +20,9 @@ from app.core.lambda_http import LambdaApp
 from app.main import create_app
 from tests.apps import settings_for_tests
 from tests.host import http_event, lambda_context
+
+# The sample request `make invoke-api` hands the handler.
+SAMPLE = Path(__file__).resolve().parents[2] / {{ cookiecutter.data.function.event | quote }}
 
 
 def event(method: str, url: str, body: bytes = b"", **headers: str) -> dict[str, Any]:
@@ -152,3 +157,15 @@ def test_the_entry_point_serves_with_the_environments_settings(
     finally:
         entry.handler.close()
         sys.modules.pop("app.handler", None)
+
+
+@pytest.mark.usefixtures("client")  # the store is ready: migrated, with no items
+async def test_the_sample_request_in_events_is_answered(database_url: str) -> None:
+    sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    handler = LambdaApp(create_app(settings_for_tests(database_url)))
+    try:  # (the handler runs its own event loop, as in Lambda: in a thread of its own here)
+        result = await asyncio.to_thread(handler, sample, lambda_context())
+    finally:
+        await asyncio.to_thread(handler.close)
+    assert result["statusCode"] == 200
+    assert '"errors"' not in result.get("body", "")  # (GraphQL answers its errors with 200)
