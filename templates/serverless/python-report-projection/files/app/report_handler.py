@@ -10,13 +10,13 @@ projection, so a batch handed over again counts nothing twice.
 batch from a file, against the table the environment names.
 """
 
-import json
+import os
 import sys
-from pathlib import Path
-from types import SimpleNamespace
+from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -28,9 +28,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from app.core.config import Settings
 from app.core.dynamodb import Database
+from app.core.lambda_local import invoke_file
 from app.modules.reports import ITEM_PREFIX, ItemChange, ReportProjection
 
 logger = Logger(service="reports")
+# CloudWatch metrics in the embedded metric format (log lines CloudWatch turns into metrics,
+# no API call): the changes applied and those skipped, a batch at a time, under the namespace
+# template.yaml gives (POWERTOOLS_METRICS_NAMESPACE).
+metrics = Metrics(
+    service="reports", namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "app")
+)
 
 
 class ReportFunction:
@@ -41,16 +48,24 @@ class ReportFunction:
         self.settings = settings
         self.projection: ReportProjection | None = None
         self.processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+        self.counts: dict[str, int] = {}  # the current batch's changes, applied and skipped
         # Every log line of a batch carries the request id and the function's name.
-        self.handle = logger.inject_lambda_context(self._handle, clear_state=True)
+        self.handle: Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse] = (
+            metrics.log_metrics(logger.inject_lambda_context(self._handle, clear_state=True))
+        )
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
         return self.handle(event, context)
 
     def _handle(self, event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-        return process_partial_response(
-            event=event, record_handler=self.record, processor=self.processor, context=context
-        )
+        self.counts = dict.fromkeys(("ChangesApplied", "ChangesSkipped"), 0)
+        try:
+            return process_partial_response(
+                event=event, record_handler=self.record, processor=self.processor, context=context
+            )
+        finally:  # a batch's figures, zeros included (the batch ran)
+            for name, count in self.counts.items():
+                metrics.add_metric(name=name, unit=MetricUnit.Count, value=count)
 
     def container_projection(self) -> ReportProjection:
         if self.projection is None:
@@ -69,6 +84,7 @@ class ReportFunction:
             return
         change = ItemChange.between(str(record.event_id), stream.old_image, stream.new_image)
         applied = self.container_projection().apply(change)
+        self.counts["ChangesApplied" if applied else "ChangesSkipped"] += 1
         logger.info(
             "change applied" if applied else "change skipped (applied before, or no change)",
             extra={"event_id": record.event_id, "sequence_number": stream.sequence_number},
@@ -78,17 +94,5 @@ class ReportFunction:
 handler = ReportFunction()
 
 
-def main(path: str) -> None:
-    """Hands the batch in the file at ``path`` to the handler; prints the failures reported."""
-    context = SimpleNamespace(
-        function_name="report",
-        memory_limit_in_mb=512,
-        invoked_function_arn="arn:aws:lambda:local:000000000000:function:report",
-        aws_request_id="local",
-    )
-    event = json.loads(Path(path).read_text(encoding="utf-8"))
-    print(json.dumps(handler(event, context)))  # type: ignore[arg-type]
-
-
 if __name__ == "__main__":
-    main(sys.argv[1])
+    invoke_file(handler, sys.argv[1], "report")

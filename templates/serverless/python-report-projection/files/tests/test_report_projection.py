@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from app.core.config import Settings
 from app.core.dynamodb import Database
 from app.modules.reports import ItemChange, ItemReport, ReportProjection
@@ -32,7 +34,11 @@ async def test_the_report_follows_creates_updates_and_deletes(
 
 
 async def test_a_batch_handed_over_again_counts_nothing_twice(
-    items: ItemStore, database: Database, settings: Settings, table_stream: TableStream
+    items: ItemStore,
+    database: Database,
+    settings: Settings,
+    table_stream: TableStream,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     await create_item(items, name="Lamp", description="Bright")
     batch = table_stream.batch()
@@ -40,6 +46,35 @@ async def test_a_batch_handed_over_again_counts_nothing_twice(
     for _ in range(2):  # as Lambda retries a batch after a failure or a timeout
         assert function(batch, lambda_context()) == {"batchItemFailures": []}  # type: ignore[arg-type]
     assert await ReportProjection(database).read() == ItemReport(total=1, described=1)
+    # Each invocation writes its metrics (CloudWatch's embedded metric format): the change
+    # applied, then skipped.
+    out = capsys.readouterr().out.splitlines()
+    lines = [json.loads(line) for line in out if line.startswith("{")]
+    emitted = [
+        {name: line[name] for name in ("ChangesApplied", "ChangesSkipped") if name in line}
+        for line in lines
+        if "_aws" in line
+    ]
+    assert emitted == [
+        {"ChangesApplied": [1.0], "ChangesSkipped": [0.0]},
+        {"ChangesApplied": [0.0], "ChangesSkipped": [1.0]},
+    ]
+
+
+async def test_a_batch_cut_short_then_handed_over_whole_counts_each_change_once(
+    items: ItemStore, database: Database, settings: Settings, table_stream: TableStream
+) -> None:
+    """As when an invocation times out or its container dies after applying part of a batch:
+    Lambda hands the whole batch over again."""
+    for name in ["Lamp", "Desk", "Chair", "Shelf"]:
+        item = await create_item(items, name=name, description="Oak")
+    await items.update(item.id, {"description": None})
+    batch = table_stream.batch()
+    half = {"Records": batch["Records"][: len(batch["Records"]) // 2]}
+    function = ReportFunction(settings)
+    assert function(half, lambda_context()) == {"batchItemFailures": []}  # type: ignore[arg-type]
+    assert function(batch, lambda_context()) == {"batchItemFailures": []}  # type: ignore[arg-type]
+    assert await ReportProjection(database).read() == ItemReport(total=4, described=3)
 
 
 async def test_changes_that_fail_are_reported_for_lambda_to_hand_over_again(

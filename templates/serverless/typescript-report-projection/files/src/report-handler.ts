@@ -9,6 +9,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { PartialItemFailureResponse } from "@aws-lambda-powertools/batch/types";
 import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
@@ -18,6 +19,13 @@ import { changeBetween, ITEM_PREFIX, ReportProjection } from "./modules/reports/
 import { createResources } from "./resources.js";
 
 const logger = new Logger({ serviceName: "reports" });
+// CloudWatch metrics in the embedded metric format (log lines CloudWatch turns into metrics, no
+// API call): the changes applied and those skipped, a batch at a time, under the namespace
+// template.yaml gives (POWERTOOLS_METRICS_NAMESPACE).
+const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "app",
+  serviceName: "reports",
+});
 
 type Image = NonNullable<DynamoDBRecord["dynamodb"]>["NewImage"];
 
@@ -34,6 +42,7 @@ export type ReportHandler = (
  * batch. */
 export function reportFunction(config: () => Config): ReportHandler {
   let projection: ReportProjection | undefined;
+  let counts = { ChangesApplied: 0, ChangesSkipped: 0 }; // the current batch's changes
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
   const containerProjection = () =>
     (projection ??= new ReportProjection(createResources(config()).database.db));
@@ -49,21 +58,31 @@ export function reportFunction(config: () => Config): ReportHandler {
       plain(change.NewImage),
     );
     const applied = await containerProjection().apply(itemChange);
+    counts[applied ? "ChangesApplied" : "ChangesSkipped"] += 1;
     logger.info(applied ? "change applied" : "change skipped (applied before, or no change)", {
       eventId: record.eventID,
       sequenceNumber: change.SequenceNumber,
     });
   }
 
-  return (event, context) => {
+  return async (event, context) => {
     // Every log line of the batch carries the request id and the function's name.
     logger.addContext(context);
-    // One record at a time: each updates the one report record, and DynamoDB cancels a
-    // transaction that meets another on the same item in flight (TransactionConflict).
-    return processPartialResponse(event, applyRecord, processor, {
-      context,
-      processInParallel: false,
-    });
+    counts = { ChangesApplied: 0, ChangesSkipped: 0 };
+    try {
+      // One record at a time: each updates the one report record, and DynamoDB cancels a
+      // transaction that meets another on the same item in flight (TransactionConflict).
+      return await processPartialResponse(event, applyRecord, processor, {
+        context,
+        processInParallel: false,
+      });
+    } finally {
+      // A batch's figures, zeros included (the batch ran).
+      for (const [name, count] of Object.entries(counts)) {
+        metrics.addMetric(name, MetricUnit.Count, count);
+      }
+      metrics.publishStoredMetrics();
+    }
   };
 }
 

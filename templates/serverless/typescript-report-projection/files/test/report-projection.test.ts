@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 
 import type { DynamoDBStreamEvent } from "aws-lambda";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { createItemService } from "../src/modules/items/index.js";
 import { changeBetween, ReportProjection } from "../src/modules/reports/index.js";
@@ -48,11 +48,47 @@ describe("the report function", () => {
   it("counts nothing twice when a batch is handed over again", async () => {
     await createItemService(app().resources).create({ name: "Lamp", description: "Bright" });
     const batch = await stream.batch();
-    for (let i = 0; i < 2; i++) {
-      // as Lambda retries a batch after a failure or a timeout
-      expect(await handler(batch, lambdaContext())).toEqual({ batchItemFailures: [] });
+    const stdout = vi.spyOn(process.stdout, "write");
+    let written: string[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        // as Lambda retries a batch after a failure or a timeout
+        expect(await handler(batch, lambdaContext())).toEqual({ batchItemFailures: [] });
+      }
+    } finally {
+      written = stdout.mock.calls.map(([chunk]) => String(chunk));
+      stdout.mockRestore();
     }
     expect(await projection.read()).toEqual({ total: 1, described: 1 });
+    // Each invocation writes its metrics (CloudWatch's embedded metric format): the change
+    // applied, then skipped.
+    const emitted = written
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .map((line) => ({
+        ChangesApplied: [line.ChangesApplied].flat(),
+        ChangesSkipped: [line.ChangesSkipped].flat(),
+      }));
+    expect(emitted).toEqual([
+      { ChangesApplied: [1], ChangesSkipped: [0] },
+      { ChangesApplied: [0], ChangesSkipped: [1] },
+    ]);
+  });
+
+  it("counts each change once when a batch cut short is handed over whole", async () => {
+    // As when an invocation times out or its container dies after applying part of a batch:
+    // Lambda hands the whole batch over again.
+    const items = createItemService(app().resources);
+    let last = await items.create({ name: "Lamp", description: "Oak" });
+    for (const name of ["Desk", "Chair", "Shelf"]) {
+      last = await items.create({ name, description: "Oak" });
+    }
+    await items.update(last.id, { description: null });
+    const batch = await stream.batch();
+    const half = { Records: batch.Records.slice(0, Math.floor(batch.Records.length / 2)) };
+    expect(await handler(half, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(await handler(batch, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(await projection.read()).toEqual({ total: 4, described: 3 });
   });
 
   it("reports the changes that fail, for Lambda to hand over again", async () => {

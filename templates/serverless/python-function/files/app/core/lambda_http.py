@@ -4,6 +4,11 @@ ASGI interface, and its answer handed back as the response API Gateway expects.
 A Lambda container serves one event at a time and lives for many: the app, its event loop and
 its lifespan (the database pool, clients) are made once per container, on the first event,
 and kept for the next ones; nothing is opened per request.
+
+Every log record made while an event is served carries its ids, as Powertools' logger writes
+them: ``aws_request_id`` (Lambda's, in the function's own log lines) and ``correlation_id``
+(API Gateway's, which the API's access log records too), so one request's lines can be found
+and joined across both logs.
 """
 
 import asyncio
@@ -11,6 +16,7 @@ import base64
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import AsyncExitStack
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import quote
 
@@ -21,6 +27,24 @@ Result = dict[str, Any]
 Message = MutableMapping[str, Any]
 
 logger = logging.getLogger(__name__)
+
+# The ids of the event being served (none outside one).
+REQUEST_IDS: ContextVar[dict[str, str] | None] = ContextVar("request_ids", default=None)
+
+
+def _with_request_ids(
+    make_record: Callable[..., logging.LogRecord],
+) -> Callable[..., logging.LogRecord]:
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        if ids := REQUEST_IDS.get():
+            record.__dict__.update(ids)
+        return record
+
+    return make
+
+
+logging.setLogRecordFactory(_with_request_ids(logging.getLogRecordFactory()))
 
 # Bodies API Gateway passes on as text; any other is sent base64-encoded, as it requires.
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/graphql")
@@ -104,6 +128,10 @@ async def serve_event(app: Callable[..., Awaitable[None]], event: Event, context
             if not message.get("more_body", False):
                 answered.set()
 
+    ids = {"correlation_id": str(event["requestContext"].get("requestId", ""))}
+    if request_id := getattr(context, "aws_request_id", None):
+        ids["aws_request_id"] = str(request_id)
+    token = REQUEST_IDS.set(ids)
     try:
         await app(request_scope(event, context), receive, send)
     except Exception:
@@ -113,6 +141,7 @@ async def serve_event(app: Callable[..., Awaitable[None]], event: Event, context
             chunks = [b"Internal Server Error"]
     finally:
         answered.set()
+        REQUEST_IDS.reset(token)
     return response_result(status, headers, b"".join(chunks))
 
 

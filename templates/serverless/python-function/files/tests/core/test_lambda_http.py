@@ -6,6 +6,7 @@ import base64
 import gzip
 import importlib
 import json
+import logging
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ import pytest
 from fastapi import FastAPI, Request, Response
 
 from app.core.lambda_http import LambdaApp
+from app.core.logging import configure_logging
 from app.main import create_app
 from tests.apps import settings_for_tests
 from tests.host import http_event, lambda_context
@@ -169,3 +171,20 @@ async def test_the_sample_request_in_events_is_answered(database_url: str) -> No
         await asyncio.to_thread(handler.close)
     assert result["statusCode"] == 200
     assert '"errors"' not in result.get("body", "")  # (GraphQL answers its errors with 200)
+
+
+def test_a_requests_log_lines_carry_its_lambda_and_api_gateway_ids(
+    handler: LambdaApp, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("INFO")  # (to the standard output capsys reads)
+    sample = event("GET", "https://api.example.com/healthz")
+    context = lambda_context()
+    assert handler(sample, context)["statusCode"] == 200
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    request = next(r for r in records if r["message"] == "request")
+    assert request["aws_request_id"] == context.aws_request_id
+    assert request["correlation_id"] == sample["requestContext"]["requestId"]
+    logging.getLogger("app.test").info("between events")
+    between = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert "aws_request_id" not in between
+    assert "correlation_id" not in between
