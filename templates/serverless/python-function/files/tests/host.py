@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from httpx import AsyncBaseTransport, Request, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core.idempotency import with_idempotency
 from app.core.lambda_http import serve_event
 from app.main import create_app
 
@@ -155,15 +156,15 @@ class LocalGateway:
 
 
 def host_transport(app: FastAPI) -> AsyncBaseTransport:
-    return LambdaTransport(app)
+    return LambdaTransport(with_idempotency(app))
 
 
 def host_app(app: FastAPI) -> ASGIApp:
-    return LocalGateway(app)
+    return LocalGateway(with_idempotency(app))
 
 
 def local_gateway() -> ASGIApp:
     """`make dev`'s app (`uvicorn --factory tests.host:local_gateway`): the app the handler
     serves, from the environment's settings, behind the loopback API Gateway, so a request
     made while developing takes the path it takes on AWS."""
-    return LocalGateway(create_app())
+    return LocalGateway(with_idempotency(create_app()))

@@ -47,6 +47,8 @@ export function createDatabase(url: string, table: string, region: string) {
   return {
     name: "database",
     db: { documents, table },
+    /** The SDK's own client, for libraries that take one. */
+    client,
     /** Ready when the table answers (it is also there). */
     async ping(): Promise<void> {
       await client.send(new DescribeTableCommand({ TableName: table }));
