@@ -1,7 +1,8 @@
 """The serverless family's function, as Lambda gets it (never a timed test): the size of the
 package `sam build` deploys, against Lambda's limit, and a cold start - a new process that
 loads the package and answers its first API Gateway event - against a bare function's, in
-the same language, measured in the same run.
+the same language, measured in the same run. Both start in an environment like a Lambda
+container's with tracing on.
 
     .venv/bin/python bench/function.py [--rounds 9]
 
@@ -52,6 +53,17 @@ SETTINGS = {
     "AWS_SECRET_ACCESS_KEY": "bench",
 }
 EVENT = json.dumps(_event("GET", "/healthz", None))
+# A container as Lambda sets one up with tracing on (template.yaml's `Tracing: Active`): the
+# functions' tracer loads X-Ray's SDK and sends its documents to the daemon's address (nothing
+# reads them here), so the cold start includes what tracing costs.
+TRACED = {
+    "AWS_EXECUTION_ENV": "AWS_Lambda_bench",
+    "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+    "_X_AMZN_TRACE_ID": (
+        "Root=1-00000000-000000000000000000000000;Parent=0000000000000000;Sampled=1"
+    ),
+    "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
+}
 # language -> (the command that starts a process, the harness's driver - it loads a handler
 # and answers each event on stdin - the package's handler, a bare handler's source file)
 RUNS = {
@@ -97,6 +109,7 @@ def prepared(language: str, work: Path) -> tuple[Path, Path, dict[str, str]]:
 
 def cold_start(command: list[str], driver: str, folder: Path, env: dict[str, str]) -> float:
     """Seconds from a new process to its answer to the first event."""
+    env = env | TRACED | {"LAMBDA_TASK_ROOT": str(folder)}
     start = time.monotonic()
     done = subprocess.run(
         [*command, driver], cwd=folder, env=env, input=EVENT + "\n",

@@ -148,7 +148,7 @@ def test_the_sam_template_runs_the_package_the_project_builds(tmp_path, language
         target = "LAMBDA_TARGET ?= --python-version 3.13 --python-platform aarch64-manylinux_2_34"
         assert target in makefile
         handler = project / (module.replace(".", "/") + ".py")
-        assert re.search(rf"^{name} = ", handler.read_text(), re.M)
+        assert re.search(rf"^({name} = |def {name}\()", handler.read_text(), re.M)
     else:
         assert props["Runtime"] == "nodejs22.x"
         assert (module, name) == ("handler", "handler")
@@ -178,7 +178,7 @@ def test_the_report_function_reads_the_tables_item_changes_and_reports_its_failu
     module, _, name = props["Handler"].rpartition(".")
     if language == "python":
         handler = project / (module.replace(".", "/") + ".py")
-        assert re.search(rf"^{name} = ", handler.read_text(), re.M)
+        assert re.search(rf"^({name} = |def {name}\()", handler.read_text(), re.M)
     else:  # the bundle's entry point of that name
         assert f'"{module}": "src/{module}.ts"' in (project / "scripts/package.js").read_text()
         assert f"export const {name} = " in (project / f"src/{module}.ts").read_text()

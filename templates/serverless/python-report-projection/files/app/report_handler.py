@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -32,6 +32,8 @@ from app.core.lambda_local import invoke_file
 from app.modules.reports import ITEM_PREFIX, ItemChange, ReportProjection
 
 logger = Logger(service="reports")
+# X-Ray: a subsegment for each batch and one for each DynamoDB call (off outside Lambda).
+tracer = Tracer(service="reports")
 # CloudWatch metrics in the embedded metric format (log lines CloudWatch turns into metrics,
 # no API call): the changes applied and those skipped, a batch at a time, under the namespace
 # template.yaml gives (POWERTOOLS_METRICS_NAMESPACE).
@@ -51,13 +53,20 @@ class ReportFunction:
         self.counts: dict[str, int] = {}  # the current batch's changes, applied and skipped
         # Every log line of a batch carries the request id and the function's name.
         self.handle: Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse] = (
-            metrics.log_metrics(logger.inject_lambda_context(self._handle, clear_state=True))
+            tracer.capture_lambda_handler(
+                metrics.log_metrics(
+                    logger.inject_lambda_context(self.handle_batch, clear_state=True)
+                ),
+                capture_response=False,
+            )
         )
 
     def __call__(self, event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
         return self.handle(event, context)
 
-    def _handle(self, event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    def handle_batch(
+        self, event: dict[str, Any], context: LambdaContext
+    ) -> PartialItemFailureResponse:
         self.counts = dict.fromkeys(("ChangesApplied", "ChangesSkipped"), 0)
         try:
             return process_partial_response(

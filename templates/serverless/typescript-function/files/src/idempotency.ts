@@ -115,7 +115,7 @@ export function withIdempotency(app: FastifyInstance): FastifyInstance {
     }
     const keyed: Keyed = {
       method: request.method,
-      path: request.url.split("?", 1)[0] ?? request.url,
+      path: request.url.replace(/\?.*$/s, ""),
       key,
       contentType: request.headers["content-type"] ?? "",
       body: JSON.stringify(request.body ?? null),

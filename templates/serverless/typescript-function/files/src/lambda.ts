@@ -8,7 +8,12 @@
  * percent-decoded: it is encoded again for `inject`, so a `?`, `#` or `%` in it stays part of
  * the path. The query string is passed on as it came, so repeated keys and commas in values
  * reach the routes as a server would see them.
+ *
+ * Every line a request logs carries the ids of the invocation that served it: `correlationId`
+ * (API Gateway's request id, which the API's access log records too) and `awsRequestId`
+ * (Lambda's), so one request's lines can be found and joined across both logs.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { isUtf8 } from "node:buffer";
 
 import type { FastifyInstance, InjectOptions } from "fastify";
@@ -35,6 +40,30 @@ export interface HttpApiResult {
   isBase64Encoded: boolean;
 }
 
+/** What the handler reads of Lambda's context object. */
+export interface InvocationContext {
+  awsRequestId: string;
+}
+
+interface RequestIds {
+  correlationId: string;
+  awsRequestId?: string;
+}
+
+/** The ids of the event being served (none outside one). */
+const servedIds = new AsyncLocalStorage<RequestIds>();
+
+/** `app`, whose requests log with the ids of the event that made each one (the store the
+ * adapter runs `inject` in holds them as the request arrives). Call it before the app is ready. */
+export function withRequestIds(app: FastifyInstance): FastifyInstance {
+  app.addHook("onRequest", (request, _reply, done) => {
+    const ids = servedIds.getStore();
+    if (ids) request.log = request.log.child(ids);
+    done();
+  });
+  return app;
+}
+
 /** A decoded path, percent-encoded again segment by segment. */
 export function encodePath(path: string): string {
   return path.split("/").map(encodeURIComponent).join("/");
@@ -46,6 +75,7 @@ const TEXT = /^(text\/|application\/(json|xml|graphql)|[^;]*\+(json|xml)\s*(;|$)
 export async function serveEvent(
   app: FastifyInstance,
   event: HttpApiEvent,
+  context?: InvocationContext,
 ): Promise<HttpApiResult> {
   const headers: Record<string, string> = { ...event.headers };
   // Payload 2.0 takes cookies out of the headers; the app reads them from a Cookie header.
@@ -59,7 +89,13 @@ export async function serveEvent(
   if (event.body !== undefined) {
     options.payload = Buffer.from(event.body, event.isBase64Encoded ? "base64" : "utf8");
   }
-  const response = await app.inject(options);
+  const ids: RequestIds = { correlationId: event.requestContext.requestId };
+  if (context) ids.awsRequestId = context.awsRequestId;
+  // Awaited inside: `inject` starts the request when awaited, and it must start in the store.
+  const response = await servedIds.run(ids, async () => {
+    const answer = await app.inject(options);
+    return answer;
+  });
   const joined: Record<string, string> = {};
   let cookies: string[] | undefined;
   for (const [name, value] of Object.entries(response.headers)) {
@@ -85,11 +121,11 @@ export async function serveEvent(
  * kept for the container's life. */
 export function lambdaHandler(
   build: () => Promise<FastifyInstance>,
-): (event: HttpApiEvent) => Promise<HttpApiResult> {
+): (event: HttpApiEvent, context?: InvocationContext) => Promise<HttpApiResult> {
   let ready: Promise<FastifyInstance> | undefined;
-  return async (event) => {
+  return async (event, context) => {
     ready ??= (async () => {
-      const app = await build();
+      const app = withRequestIds(await build());
       try {
         await app.ready();
       } catch (error) {
@@ -101,6 +137,6 @@ export function lambdaHandler(
       ready = undefined; // the next event tries again, as a fresh container would
       throw error;
     });
-    return serveEvent(await ready, event);
+    return serveEvent(await ready, event, context);
   };
 }

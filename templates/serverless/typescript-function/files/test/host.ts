@@ -6,7 +6,12 @@ import { STATUS_CODES } from "node:http";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 
 import { withIdempotency } from "../src/idempotency.js";
-import { serveEvent, type HttpApiEvent, type HttpApiResult } from "../src/lambda.js";
+import {
+  serveEvent,
+  withRequestIds,
+  type HttpApiEvent,
+  type HttpApiResult,
+} from "../src/lambda.js";
 
 /** The event API Gateway sends for a request: lower-case headers, cookies apart, a body that
  * is not UTF-8 text base64-encoded, and the headers API Gateway adds itself. */
@@ -96,7 +101,7 @@ export function injectResponse(result: HttpApiResult): LightMyRequestResponse {
 /** The app as the tests see it: `inject` goes through the Lambda adapter as an event; every
  * other member is the app's own. */
 export function hostApp(app: FastifyInstance): FastifyInstance {
-  withIdempotency(app);
+  withIdempotency(withRequestIds(app));
   const inject = async (options: InjectOptions | string) =>
     injectResponse(await serveEvent(app, httpEvent(options)));
   return new Proxy(app, {

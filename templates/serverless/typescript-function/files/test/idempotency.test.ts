@@ -116,6 +116,20 @@ describe("a POST with an Idempotency-Key", () => {
     expect(answers.map((answer) => answer.json<{ order: number }>().order)).toEqual([1, 2, 3, 4]);
   });
 
+  it("is served once with no body, and the query is not part of the key", async () => {
+    const orders = new Orders();
+    const app = await startApp(orders);
+    const answers = [
+      await app.inject({ method: "POST", url: "/flaky?a=1", headers: { "idempotency-key": "q" } }),
+      await app.inject({ method: "POST", url: "/flaky?a=2", headers: { "idempotency-key": "q" } }),
+      await app.inject({ method: "POST", url: "/flaky?a=3", headers: { "idempotency-key": "q" } }),
+    ];
+
+    expect(answers.map((answer) => answer.statusCode)).toEqual([500, 200, 200]);
+    expect(answers[2]?.headers["idempotent-replayed"]).toBe("true");
+    expect(orders.made).toBe(1);
+  });
+
   it("is another request on another path", async () => {
     const orders = new Orders();
     const app = await startApp(orders);

@@ -9,5 +9,6 @@ import type { HttpApiEvent } from "../src/lambda.js";
 const path = process.argv[2] ?? {{ cookiecutter.data.function.event | tojson }};
 const event = JSON.parse(await readFile(path, "utf8")) as HttpApiEvent;
 process.stdout.write(`${JSON.stringify(await handler(event))}\n`);
-// The app the handler built keeps its connections open, as in a Lambda container.
-process.exit(0);
+// The app the handler built keeps its connections open, as in a Lambda container: exit, once
+// what the invocation left queued (X-Ray's last document, when traced) has gone.
+setImmediate(() => process.exit(0));

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { buildApp } from "../src/app.js";
 import { lambdaHandler } from "../src/lambda.js";
-import { testConfig } from "./helpers.js";
+import { captureLog, testConfig } from "./helpers.js";
 import { httpEvent } from "./host.js";
 
 describe("the Lambda handler", () => {
@@ -16,6 +16,7 @@ describe("the Lambda handler", () => {
   const handler = lambdaHandler(async () => {
     builds += 1;
     const app = await buildApp(testConfig());
+    await app.resources.database.migrate(); // the table /readyz asks for, whichever file runs first
     app.post("/echo", (request, reply) =>
       reply
         .header("x-cookie", request.headers.cookie ?? "")
@@ -127,5 +128,37 @@ describe("a container whose app failed to build", () => {
     expect((await handler(httpEvent("/healthz"))).statusCode).toBe(200);
     expect(attempts).toBe(2);
     await built?.close();
+  });
+});
+
+describe("the log of an invocation", () => {
+  it("carries API Gateway's and Lambda's request ids on each line of its request", async () => {
+    const log = captureLog();
+    let built: FastifyInstance | undefined;
+    const handler = lambdaHandler(async () => {
+      const app = await buildApp(testConfig({ logLevel: "info" }), { logStream: log.stream });
+      app.get("/hello", (request) => {
+        request.log.info("hello");
+        return {};
+      });
+      return (built = app);
+    });
+    try {
+      const [first, second] = [httpEvent("/hello"), httpEvent("/hello")];
+      await handler(first, { awsRequestId: "invocation-1" });
+      await handler(second, { awsRequestId: "invocation-2" });
+
+      const ids = log.lines
+        .filter((line) => line.msg === "hello" || line.msg === "request")
+        .map((line) => [line.msg, line.correlationId, line.awsRequestId]);
+      expect(ids).toEqual([
+        ["hello", first.requestContext.requestId, "invocation-1"],
+        ["request", first.requestContext.requestId, "invocation-1"],
+        ["hello", second.requestContext.requestId, "invocation-2"],
+        ["request", second.requestContext.requestId, "invocation-2"],
+      ]);
+    } finally {
+      await built?.close();
+    }
   });
 });

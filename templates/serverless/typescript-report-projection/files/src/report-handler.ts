@@ -10,6 +10,7 @@ import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-p
 import type { PartialItemFailureResponse } from "@aws-lambda-powertools/batch/types";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { Tracer } from "@aws-lambda-powertools/tracer";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
@@ -17,8 +18,11 @@ import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { loadConfig, type Config } from "./config.js";
 import { changeBetween, ITEM_PREFIX, ReportProjection } from "./modules/reports/index.js";
 import { createResources } from "./resources.js";
+import { tracedHandler } from "./tracing.js";
 
 const logger = new Logger({ serviceName: "reports" });
+// X-Ray: a subsegment for each batch and one for each DynamoDB call (off outside Lambda).
+const tracer = new Tracer({ serviceName: "reports" });
 // CloudWatch metrics in the embedded metric format (log lines CloudWatch turns into metrics, no
 // API call): the changes applied and those skipped, a batch at a time, under the namespace
 // template.yaml gives (POWERTOOLS_METRICS_NAMESPACE).
@@ -44,8 +48,14 @@ export function reportFunction(config: () => Config): ReportHandler {
   let projection: ReportProjection | undefined;
   let counts = { ChangesApplied: 0, ChangesSkipped: 0 }; // the current batch's changes
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
-  const containerProjection = () =>
-    (projection ??= new ReportProjection(createResources(config()).database.db));
+  const containerProjection = () => {
+    if (projection === undefined) {
+      const { database } = createResources(config());
+      tracer.captureAWSv3Client(database.client); // its calls traced
+      projection = new ReportProjection(database.db);
+    }
+    return projection;
+  };
 
   async function applyRecord(record: DynamoDBRecord): Promise<void> {
     const change = record.dynamodb;
@@ -65,7 +75,7 @@ export function reportFunction(config: () => Config): ReportHandler {
     });
   }
 
-  return async (event, context) => {
+  return tracedHandler(tracer, "handler", async (event: DynamoDBStreamEvent, context: Context) => {
     // Every log line of the batch carries the request id and the function's name.
     logger.addContext(context);
     counts = { ChangesApplied: 0, ChangesSkipped: 0 };
@@ -83,7 +93,7 @@ export function reportFunction(config: () => Config): ReportHandler {
       }
       metrics.publishStoredMetrics();
     }
-  };
+  });
 }
 
 export const handler = reportFunction(() => loadConfig(process.env));

@@ -11,5 +11,6 @@ import { lambdaContext } from "./report-stream.js";
 const path = process.argv[2] ?? {{ cookiecutter.data.report_function.event | tojson }};
 const event = JSON.parse(await readFile(path, "utf8")) as DynamoDBStreamEvent;
 process.stdout.write(`${JSON.stringify(await handler(event, lambdaContext()))}\n`);
-// The function's DynamoDB client keeps its connections open, as in a Lambda container.
-process.exit(0);
+// The function's DynamoDB client keeps its connections open, as in a Lambda container: exit,
+// once what the invocation left queued (X-Ray's last document, when traced) has gone.
+setImmediate(() => process.exit(0));

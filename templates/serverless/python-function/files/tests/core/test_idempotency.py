@@ -105,6 +105,17 @@ async def test_requests_without_a_key_or_with_other_keys_are_each_served(
     assert [r.json()["order"] for r in bare + keyed] == [1, 2, 3, 4]
 
 
+async def test_a_keyed_post_with_no_body_is_served_once_whatever_its_query(
+    client: AsyncClient, orders: Orders
+) -> None:
+    headers = {"idempotency-key": "q"}
+    answers = [await client.post(f"/flaky?a={n}", headers=headers) for n in range(3)]
+
+    assert [answer.status_code for answer in answers] == [500, 200, 200]
+    assert answers[2].headers["idempotent-replayed"] == "true"
+    assert next(orders.made) == 2  # served once after the failure
+
+
 async def test_the_same_key_on_another_path_is_another_request(client: AsyncClient) -> None:
     headers = {"idempotency-key": "shared"}
     order = await client.post("/orders", json={}, headers=headers)

@@ -157,7 +157,7 @@ def test_the_entry_point_serves_with_the_environments_settings(
         assert result["statusCode"] == 200, result
         assert result["headers"]["content-type"].startswith("application/")
     finally:
-        entry.handler.close()
+        entry.api.close()
         sys.modules.pop("app.handler", None)
 
 
