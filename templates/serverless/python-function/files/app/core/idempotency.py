@@ -4,15 +4,16 @@ networks, and a client that timed out cannot tell whether its item was made).
 
 Powertools' idempotency utility keeps one record per method, path and key in the table
 (``pk`` = ``idempotency#`` and a hash of them; ``expires_at``, which the table's TTL reads, a
-day on), with a hash of the request's body. This middleware drives its persistence layer
-around the app, as Powertools' own Middy middleware does around a handler. A retry with the
-same key:
+day on), with a hash of the rest of the request (its query, content type and body, byte for
+byte). This middleware drives its persistence layer around the app, as Powertools' own Middy
+middleware does around a handler. A retry with the same key:
 - while the first request is still served: 409, with Retry-After;
-- with another body (the key reused for a different request): 422;
+- with another query or body (the key reused for a different request): 422;
 - afterwards: the first answer, marked ``Idempotent-Replayed: true``.
-An answer of 5xx is not kept, so the retry is served again; a request without the header is
-served as always. The record of a request cut off mid-way (the function timed out) stops
-counting as in progress when the invocation's time is up.
+An answer of 5xx is not kept, so the retry is served again; one too large for a DynamoDB item
+is kept without its body. A request without the header is served as always. The record of a
+request cut off mid-way (the function timed out) stops counting as in progress when the
+invocation's time is up. The key is the client's: with sign-in, make the caller part of it.
 """
 
 import base64
@@ -49,6 +50,8 @@ PRINTABLE = re.compile(r"[\x20-\x7e]+")
 # invocation has left (the loopback gateway of `make dev`).
 IN_PROGRESS_MILLIS = 30_000
 RETRY_AFTER_SECONDS = 1
+# What describes a body, dropped with it.
+CONTENT_HEADERS = frozenset({"content-type", "content-length", "content-encoding", "etag"})
 
 Answer = dict[str, Any]
 
@@ -78,7 +81,7 @@ class Idempotency:
         )
         config = IdempotencyConfig(
             event_key_jmespath="[method, path, key]",
-            payload_validation_jmespath="[content_type, body]",
+            payload_validation_jmespath="[query, content_type, body]",
             expires_after_seconds=KEEP_SECONDS,
         )
         self.records.configure(config, key_prefix="idempotency")
@@ -103,6 +106,7 @@ class Idempotency:
             "method": scope["method"],
             "path": scope["path"],
             "key": key,
+            "query": scope["query_string"].decode("latin-1"),
             "content_type": _header(scope, b"content-type") or "",
             "body": base64.b64encode(body).decode("ascii"),
         }
@@ -141,21 +145,38 @@ class Idempotency:
         try:
             answer = await _answer_of(self.app, scope, body)
         except BaseException as exc:
-            await self.database.call(self.records.delete_record, data=request, exception=exc)
+            await self._forget(request, exc)
             raise
-        try:
-            if answer["status"] >= HTTPStatus.INTERNAL_SERVER_ERROR:
-                await self.database.call(
-                    self.records.delete_record, data=request, exception=RuntimeError("5xx")
-                )
+        if answer["status"] >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            await self._forget(request, RuntimeError(f"answered {answer['status']}"))
+            return answer
+        # An answer too large for a DynamoDB item (400 KB) is kept without its body: a retry
+        # gets its status and headers (Location names what was made), not a second run.
+        bodiless = answer | {"body": "", "headers": _without_content(answer["headers"])}
+        for kept in (answer, bodiless):
+            try:
+                await self.database.call(self.records.save_success, data=request, result=kept)
+            except Exception:  # the first may be too large; the second try has no body
+                logger.warning("the answer to a keyed request was not kept", exc_info=True)
             else:
-                await self.database.call(self.records.save_success, data=request, result=answer)
-        except Exception:  # the answer is given all the same; a retry meets 409, then runs again
-            logger.warning("the answer to a keyed request was not kept", exc_info=True)
+                return answer
+        # Not kept at all (the table went away): the record counts as in progress until the
+        # invocation's time is up, then a retry is served anew.
         return answer
 
+    async def _forget(self, request: dict[str, str], reason: BaseException) -> None:
+        """Drops the in-progress record, so a retry is served anew."""
+        try:
+            await self.database.call(self.records.delete_record, data=request, exception=reason)
+        except Exception:  # the record ends with the invocation's time; the app's error stands
+            logger.warning("a keyed request's record was not dropped", exc_info=True)
 
-REUSED = "this Idempotency-Key was used for a request with another body"
+
+def _without_content(headers: list[list[str]]) -> list[list[str]]:
+    return [[name, value] for name, value in headers if name not in CONTENT_HEADERS]
+
+
+REUSED = "this Idempotency-Key was used for another request (another query or body)"
 IN_PROGRESS = "a request with this Idempotency-Key is still being served; retry shortly"
 
 
