@@ -1,34 +1,17 @@
 /** src/tracing.ts in this process, set up as a Lambda container with X-Ray on (test/xray.ts
  * runs whole entry points so): an invocation's subsegment, annotated, with its error when it
  * fails, sent to a UDP socket standing in for the X-Ray daemon. */
-import { createSocket } from "node:dgram";
-import { once } from "node:events";
-import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
-import type { TraceDocument } from "./xray.js";
+import { xrayDaemon, type XrayDaemon } from "./xray.js";
 
-const daemon = createSocket("udp4");
-const documents: (TraceDocument & { fault?: boolean; cause?: unknown })[] = [];
-const traceId = `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString("hex")}`;
+let daemon: XrayDaemon;
 
 beforeAll(async () => {
-  daemon.on("message", (datagram) => {
-    const [, document = "{}"] = datagram.toString("utf8").split("\n", 2);
-    documents.push(JSON.parse(document) as TraceDocument);
-  });
-  daemon.bind(0, "127.0.0.1");
-  await once(daemon, "listening");
-  vi.stubEnv("AWS_EXECUTION_ENV", "AWS_Lambda_nodejs22.x");
-  vi.stubEnv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-  vi.stubEnv("LAMBDA_TASK_ROOT", process.cwd());
-  vi.stubEnv(
-    "_X_AMZN_TRACE_ID",
-    `Root=${traceId};Parent=${randomBytes(8).toString("hex")};Sampled=1`,
-  );
-  vi.stubEnv("AWS_XRAY_DAEMON_ADDRESS", `127.0.0.1:${String(daemon.address().port)}`);
+  daemon = await xrayDaemon();
+  for (const [name, value] of Object.entries(daemon.env)) vi.stubEnv(name, value);
 });
 
 afterAll(() => {
@@ -51,6 +34,7 @@ it("puts each invocation in a subsegment of its own, its error too", async () =>
   await expect(failing()).rejects.toThrow("the order was lost");
   await sleep(200); // the last datagram on its way
 
+  const { documents, traceId } = daemon;
   const byName = new Map(documents.map((document) => [document.name, document]));
   expect(byName.get("## served")?.annotations).toEqual({ ColdStart: true, Service: "orders" });
   expect(byName.get("## failing")?.annotations).toEqual({ ColdStart: false, Service: "orders" });

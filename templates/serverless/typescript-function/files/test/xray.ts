@@ -21,6 +21,37 @@ export interface TraceDocument {
   annotations?: Record<string, unknown>;
   aws?: Record<string, unknown>;
   namespace?: string;
+  fault?: boolean;
+  cause?: unknown;
+}
+
+/** A UDP socket on loopback standing in for the X-Ray daemon, the documents it has received,
+ * and the environment Lambda gives a container with tracing on, for one new trace. */
+export interface XrayDaemon {
+  traceId: string;
+  env: Record<string, string>;
+  documents: TraceDocument[];
+  close(): void;
+}
+
+export async function xrayDaemon(): Promise<XrayDaemon> {
+  const traceId = `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString("hex")}`;
+  const socket = createSocket("udp4");
+  const documents: TraceDocument[] = [];
+  socket.on("message", (datagram) => {
+    const [, document = "{}"] = datagram.toString("utf8").split("\n", 2); // after the header
+    documents.push(JSON.parse(document) as TraceDocument);
+  });
+  socket.bind(0, "127.0.0.1");
+  await once(socket, "listening");
+  const env = {
+    AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+    LAMBDA_TASK_ROOT: process.cwd(),
+    _X_AMZN_TRACE_ID: `Root=${traceId};Parent=${randomBytes(8).toString("hex")};Sampled=1`,
+    AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${String(socket.address().port)}`,
+  };
+  return { traceId, env, documents, close: () => socket.close() };
 }
 
 /** Runs `script` (an invoke script of test/, handing the entry point the event in the file
@@ -29,24 +60,12 @@ export async function tracedRun(
   script: string,
   event: string,
 ): Promise<{ traceId: string; documents: TraceDocument[] }> {
-  const traceId = `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString("hex")}`;
-  const daemon = createSocket("udp4");
-  const documents: TraceDocument[] = [];
-  daemon.on("message", (datagram) => {
-    const [, document = "{}"] = datagram.toString("utf8").split("\n", 2); // after the header
-    documents.push(JSON.parse(document) as TraceDocument);
-  });
-  daemon.bind(0, "127.0.0.1");
-  await once(daemon, "listening");
+  const daemon = await xrayDaemon();
   try {
     await promisify(execFile)(process.execPath, ["--import", "tsx", script, event], {
       env: {
         ...process.env,
-        AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
-        AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
-        LAMBDA_TASK_ROOT: process.cwd(),
-        _X_AMZN_TRACE_ID: `Root=${traceId};Parent=${randomBytes(8).toString("hex")};Sampled=1`,
-        AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${String(daemon.address().port)}`,
+        ...daemon.env,
         DATABASE_URL: inject("databaseUrl"),
         DYNAMODB_TABLE: inject("dynamodbTable"),
         ENVIRONMENT: "test",
@@ -57,5 +76,5 @@ export async function tracedRun(
   } finally {
     daemon.close();
   }
-  return { traceId, documents };
+  return { traceId: daemon.traceId, documents: daemon.documents };
 }
