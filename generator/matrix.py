@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import random
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -83,20 +84,41 @@ def _family(stack: Stack, catalog: Catalog) -> str:
     return option.groups[0] if option.groups else option.id
 
 
+# What a platform sees of an option of these choices: the group named here stands for each of
+# its options in pairs with the infrastructure choice. The monolith styles build the same
+# container, and the API types other than gRPC serve plain HTTP on one port (gRPC adds an
+# HTTP/2 port the deploy config routes and checks). An option outside the group - gRPC, a
+# new API type until it names the group - is paired with every platform on its own.
+PLATFORM_ALIKE = {"architecture": "monolithic", "api": "http"}
+PLATFORM_CHOICE = "infrastructure"
+
+
+def _as_platform_sees(item: tuple[str, str], other: str, catalog: Catalog) -> tuple[str, str]:
+    cid, value = item
+    group = PLATFORM_ALIKE.get(cid)
+    if other != PLATFORM_CHOICE or group is None:
+        return item
+    return (cid, f"({group})") if group in catalog.choice(cid).option(value).groups else item
+
+
 def _pairs(
     stack: Stack, capable: Mapping[str, Choice], catalog: Catalog
 ) -> Iterator[tuple[Any, ...]]:
     """Every pair of values the stack covers, and its (language, API type, family) triple:
-    what breaks together - an API type's code in one language under one family's host."""
-    yield from itertools.combinations(_items(stack, capable), 2)
+    what breaks together - an API type's code in one language under one family's host.
+    Against the platform, the options that look alike to it count as one (PLATFORM_ALIKE)."""
+    for a, b in itertools.combinations(_items(stack, capable), 2):
+        yield (_as_platform_sees(a, b[0], catalog), _as_platform_sees(b, a[0], catalog))
     sel = stack.selections
     yield (("language", sel["language"][0]), ("api", sel["api"][0]), _family(stack, catalog))
 
 
-def pairwise(catalog: Catalog) -> list[Stack]:
-    """A greedy covering array: every pair of option values that occurs in some valid
-    combination occurs in at least one chosen stack (and every option alone, and every
-    language x API type x architecture family triple, too)."""
+def pairwise(catalog: Catalog, tries: int = 12) -> list[Stack]:
+    """A covering array: every pair of option values that occurs in some valid combination
+    occurs in at least one chosen stack (and every option alone, and every language x API type
+    x architecture family triple, too). Greedy, with ties broken by a seeded random choice:
+    the smallest of ``tries`` seeded runs, each pruned of stacks the others cover - within a
+    stack or two of the optimum, and the same on every run and machine."""
     capable = {
         c.id: c
         for c in catalog.choices
@@ -105,17 +127,28 @@ def pairwise(catalog: Catalog) -> list[Stack]:
     candidates = all_stacks(catalog)
     pairs = [set(_pairs(s, capable, catalog)) for s in candidates]
     items = [set(_items(s, capable)) for s in candidates]
+    runs = [_cover(pairs, items, random.Random(seed)) for seed in range(tries)]
+    return [candidates[i] for i in min(runs, key=len)]
+
+
+def _cover(pairs: list[set[Any]], items: list[set[Any]], rng: random.Random) -> list[int]:
+    """Greedy set cover of every pair and every item; then the chosen stacks whose pairs and
+    items the others all cover are dropped, the last chosen first."""
     uncovered = set().union(*pairs)
     singles = set().union(*items)
-    chosen: list[Stack] = []
+    everything = uncovered | singles
+    chosen: list[int] = []
     while uncovered or singles:
-        best = max(
-            range(len(candidates)),
-            key=lambda i: (len(pairs[i] & uncovered), len(items[i] & singles)),
-        )
-        if not (pairs[best] & uncovered or items[best] & singles):
+        scores = [(len(p & uncovered), len(i & singles)) for p, i in zip(pairs, items, strict=True)]
+        best = max(scores)
+        if best == (0, 0):
             break
-        chosen.append(candidates[best])
-        uncovered -= pairs[best]
-        singles -= items[best]
+        pick = rng.choice([i for i, score in enumerate(scores) if score == best])
+        chosen.append(pick)
+        uncovered -= pairs[pick]
+        singles -= items[pick]
+    for pick in reversed(chosen.copy()):
+        rest = [i for i in chosen if i != pick]
+        if set().union(*(pairs[i] | items[i] for i in rest)) >= everything:
+            chosen = rest
     return chosen
