@@ -277,3 +277,64 @@ def test_a_unit_file_may_include_a_project_layer_partial(catalog, tmp_path) -> N
     )
     assert (tmp_path / "out" / "services/items/NOTE.md").read_text() == "for items\n"
     assert (tmp_path / "out" / "services/reports/NOTE.md").read_text() == "for reports\n"
+
+
+def test_kubernetes_runs_each_service_of_its_own(catalog, tmp_path) -> None:
+    """The platform layer reads data.units: each HTTP service gets a Deployment, Service,
+    PodDisruptionBudget, migration Job and NetworkPolicies named after it, running its own
+    image on its own ports, and the manifests pass kubernetes-validate --strict."""
+    stack = resolve(
+        catalog,
+        flags={
+            "name": "Shop",
+            "architecture": "pair",
+            "database": ["postgresql"],
+            "infrastructure": "kubernetes",
+            "api": "grpc",
+        },
+        no_input=True,
+    )
+    render(stack, catalog, tmp_path / "pair")
+    k8s = tmp_path / "pair" / "deploy" / "k8s"
+    docs = [d for f in sorted(k8s.glob("*.yaml")) for d in yaml.safe_load_all(f.read_text()) if d]
+    by_kind: dict[str, list[str]] = {}
+    for doc in docs:
+        by_kind.setdefault(doc["kind"], []).append(doc["metadata"]["name"])
+    assert by_kind == {
+        "ConfigMap": ["shop-config"],
+        "Deployment": ["shop-items", "shop-reports"],
+        "Job": ["shop-items-migrate", "shop-reports-migrate"],
+        "Namespace": ["shop"],
+        "NetworkPolicy": [
+            "shop-items",
+            "shop-items-migrate",
+            "shop-reports",
+            "shop-reports-migrate",
+        ],
+        "PodDisruptionBudget": ["shop-items", "shop-reports"],
+        "Service": ["shop-items", "shop-reports"],
+    }
+    for doc in docs:
+        if doc["kind"] == "Deployment":
+            (container,) = doc["spec"]["template"]["spec"]["containers"]
+            assert container["image"] == f"registry.example.com/{doc['metadata']['name']}:0.1.0"
+            assert [p["name"] for p in container["ports"]] == ["http", "grpc"]
+            labels = doc["spec"]["template"]["metadata"]["labels"]
+            assert labels == {"app.kubernetes.io/name": doc["metadata"]["name"]}
+        if doc["kind"] == "Service":
+            assert doc["spec"]["selector"] == {"app.kubernetes.io/name": doc["metadata"]["name"]}
+    readme = (tmp_path / "pair" / "README.md").read_text()
+    assert "docker build -t REGISTRY/shop-reports:0.1.0 services/reports" in readme
+    assert "job/shop-items-migrate" in readme and "job/shop-reports-migrate" in readme
+    proc = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "kubernetes-validate"),
+            "--strict",
+            "--quiet",
+            *map(str, sorted(k8s.glob("*.yaml"))),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
