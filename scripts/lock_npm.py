@@ -5,6 +5,9 @@ to a layer's npm dependencies:
     .venv/bin/python scripts/lock_npm.py --missing   # only stacks that have none yet, each
                                                      # seeded with its stores' REST lockfile
                                                      # so the versions already tested stay
+    .venv/bin/python scripts/lock_npm.py --keep      # every stack's from its own lockfile: the
+                                                     # versions stay, only a changed constraint
+                                                     # is resolved again
 
 TypeScript projects differ in npm dependencies only by their stores (--database) and API type
 (--api), so templates/language/typescript-lockfiles holds one package-lock.json per set of stores

@@ -5,6 +5,9 @@ to a layer's PyPI dependencies:
     .venv/bin/python scripts/lock_uv.py --missing   # only stacks that have none yet, each
                                                     # seeded with its stores' REST lockfile
                                                     # so the versions already tested stay
+    .venv/bin/python scripts/lock_uv.py --keep      # every stack's from its own lockfile: the
+                                                    # versions stay, only a changed constraint
+                                                    # is resolved again
 
 Python projects differ in PyPI dependencies only by their stores (--database) and API type
 (--api), so templates/language/python-lockfiles holds one uv.lock per set of stores (and non-REST

@@ -34,8 +34,9 @@ def lock_key(selections: Mapping[str, tuple[str, ...]], kind: str = "http-servic
 def relock(language: str, locks: Path, name: Callable[[str], str], lock: Lock) -> None:
     """Write the partial ``name(key)`` into ``locks`` for every key of ``language``'s stacks
     (with --missing on the command line, only those not there yet, each started from its
-    stores' REST lockfile so the versions already tested stay), and remove the partials no
-    stack has any more."""
+    stores' REST lockfile so the versions already tested stay; with --keep, every one
+    started from itself, after a change to a dependency's constraint), and remove the
+    partials no stack has any more."""
     catalog = default_catalog()
     stacks = {
         name(lock_key(s.selections, units_of(s, catalog)[0].kind)): s
@@ -43,16 +44,22 @@ def relock(language: str, locks: Path, name: Callable[[str], str], lock: Lock) -
         if s.selections["language"] == (language,)
     }
     missing_only = "--missing" in sys.argv[1:]
+    keep = "--keep" in sys.argv[1:]
     locks.mkdir(exist_ok=True)
     for partial, stack in sorted(stacks.items()):
         target = locks / partial
         if missing_only and target.exists():
             continue
         seed = locks / name("+".join(stack.selections["database"]))
+        if keep:
+            # Each lockfile from itself: the versions stay, and only what the manifest now
+            # asks differently (a raised floor, a new dependency) is resolved.
+            seed = target
         with tempfile.TemporaryDirectory() as tmp:
             project = Path(tmp) / "stackgen-lockfile"
             render(stack, catalog, project)
-            text = lock(stack, project, seed if missing_only and seed.exists() else None)
+            seeded = (missing_only or keep) and seed.exists()
+            text = lock(stack, project, seed if seeded else None)
         target.write_text(text, encoding="utf-8")
         print(f"wrote {target.relative_to(ROOT)}")
     for stale in sorted(locks.iterdir()):

@@ -111,19 +111,26 @@ class SecurityHeaders:
     def __init__(self, app: ASGIApp, page_paths: tuple[str, ...] = ()) -> None:
         self.app = app
         self.page_paths = page_paths
+        # As ASGI carries them (lower-case names, bytes), encoded once rather than a request.
+        self.api_headers = [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in SECURITY_HEADERS.items()
+        ]
+        self.page_headers = [h for h in self.api_headers if h[0] != b"content-security-policy"]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         page = scope["path"].startswith(self.page_paths) if self.page_paths else False
+        ours = self.page_headers if page else self.api_headers
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    if not (page and name == "Content-Security-Policy"):
-                        headers.setdefault(name, value)
+                # A header the route set itself stays as it is; the others are added.
+                headers = list(message.get("headers", ()))
+                present = {bytes(name).lower() for name, _ in headers}
+                message["headers"] = headers + [h for h in ours if h[0] not in present]
             await send(message)
 
         await self.app(scope, receive, with_headers)

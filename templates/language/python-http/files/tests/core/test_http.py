@@ -1,7 +1,7 @@
 from collections.abc import AsyncIterator
 
 import pytest
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from httpx import ASGITransport, AsyncClient
 
 from app.core.config import DEVELOPMENT_ONLY_DEFAULTS, Settings
@@ -73,6 +73,18 @@ async def test_every_answer_carries_the_security_headers(app: FastAPI) -> None:
         for name, value in SECURITY_HEADERS.items():
             assert response.headers[name] == value
         assert "server" not in response.headers
+
+
+async def test_a_security_header_the_route_sets_is_kept_and_not_repeated(app: FastAPI) -> None:
+    @app.get("/framed")
+    async def framed(response: Response) -> dict[str, str]:
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        return {}
+
+    async with await _client(app) as client:
+        response = await client.get("/framed")
+    assert response.headers.get_list("x-frame-options") == ["SAMEORIGIN"]
+    assert response.headers.get_list("referrer-policy") == [SECURITY_HEADERS["Referrer-Policy"]]
 
 
 async def test_the_docs_page_may_load_its_scripts(app: FastAPI) -> None:
