@@ -6,9 +6,11 @@ can end the string literal it sits in, start a Markdown link, or change what a p
 A test (``tests/test_escaping.py``) fails for any template that renders a user variable without
 the filter its file's language needs; ``USER_TEXT_FILTERS`` is that mapping.
 
-Python source files get no user text at all: a string literal there must also satisfy ruff
-(ambiguous-unicode, line-length, hard-coded temp-path rules) for any text, which no escaping
-can promise. The generated Python app reads its name and description from ``app/project.json``.
+Source files get no user text at all. A string literal in Python must also satisfy ruff
+(ambiguous-unicode, line-length, hard-coded temp-path rules) for any text, and one in
+TypeScript Prettier's layout (wide characters count double against its print width, so a long
+name moves the literal to a line of its own), which no escaping can promise. The generated apps
+read their name and description from ``app/core/project.json`` and ``src/project.json``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ _LINE_BREAKS = {"\u0085": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def json_str(value: str) -> str:
-    """A JSON string literal (package.json, app/project.json)."""
+    """A JSON string literal (package.json, app/core/project.json, src/project.json)."""
     return (
         json.dumps(value, ensure_ascii=False)
         .replace("\u2028", "\\u2028")
@@ -42,16 +44,6 @@ def toml_str(value: str) -> str:
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
-
-
-def ts_str(value: str) -> str:
-    """A TypeScript string literal exactly as Prettier prints it: double quotes unless the
-    text holds more double than single quotes, escaping only the backslash and that quote."""
-    quote = "'" if value.count('"') > value.count("'") else '"'
-    body = value.replace("\\", "\\\\").replace(quote, "\\" + quote)
-    for ch, escaped in _LINE_BREAKS.items():
-        body = body.replace(ch, escaped)
-    return quote + body + quote
 
 
 # CommonMark's ASCII punctuation that can start markup inline: every one may be backslash-
@@ -78,13 +70,11 @@ def _escape_line_start(marker: str) -> str:
 USER_TEXT_FILTERS = {
     ".json": "json_str",
     ".toml": "toml_str",
-    ".ts": "ts_str",
     ".md": "md_text",
 }
 USER_VARIABLES = ("project_name", "description")
 FILTERS = {
     "json_str": json_str,
     "toml_str": toml_str,
-    "ts_str": ts_str,
     "md_text": md_text,
 }

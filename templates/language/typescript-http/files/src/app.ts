@@ -15,6 +15,7 @@ import {
   collectServedMethods,
   registerProblemHandlers,
 } from "./problems.js";
+import project from "./project.json" with { type: "json" };
 import { createResources, type Resource, type Resources } from "./resources.js";
 import { healthRoutes } from "./routes/health.js";
 import { itemRoutes{% if cookiecutter.selections.api[0] in ["rest", "jsonapi", "xml"] %}, itemSchemas{% endif %} } from "./routes/items.js";
@@ -156,8 +157,8 @@ export async function buildApp(
     openapi: {
       openapi: "3.1.0",
       info: {
-        title: {{ cookiecutter.project_name | ts_str }},
-        description: {{ cookiecutter.description | ts_str }},
+        title: project.name,
+        description: project.description,
         version: "0.1.0",
       },
     },
