@@ -21,7 +21,7 @@ import re
 # Characters that end a line for some parser even though they are not '\n': JavaScript
 # (before ES2019) and YAML treat U+2028/U+2029 as line breaks, YAML also U+0085. The stack
 # refuses them in text fields; escaping them here too keeps each filter safe on its own.
-_LINE_BREAKS = {"\u0085": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_LINE_BREAKS = frozenset({"\u0085", "\u2028", "\u2029"})
 
 
 def json_str(value: str) -> str:

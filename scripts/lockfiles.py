@@ -51,7 +51,7 @@ def relock(language: str, locks: Path, name: Callable[[str], str], lock: Lock) -
         if missing_only and target.exists():
             continue
         seed = locks / name("+".join(stack.selections["database"]))
-        if keep:
+        if keep and target.exists():
             # Each lockfile from itself: the versions stay, and only what the manifest now
             # asks differently (a raised floor, a new dependency) is resolved.
             seed = target

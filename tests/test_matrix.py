@@ -68,6 +68,8 @@ def test_generated_project_passes_every_check(stack, tmp_path) -> None:
         # A function: its deployable package built and checked, invoked with events, then
         # served and fuzzed through the project's loopback API Gateway.
         assert {"package", "invoke", "serve", "fuzz"} <= set(names)
+    # The served API document is titled and described with the user's text, exactly.
+    assert "openapi title" in names
     assert any(n.startswith("compose schema") for n in names)
     assert "checkov" in names
     if stack["infrastructure"] == "kubernetes":

@@ -1,6 +1,6 @@
 """Reading user text back out of a generated project with each file language's own parser, to
-show it landed as data: Markdown (markdown-it-py, CommonMark), TOML (tomllib), JSON, YAML, and
-TypeScript string literals (decoded independently of the filter that wrote them)."""
+show it landed as data: Markdown (markdown-it-py, CommonMark), TOML (tomllib), JSON and YAML
+(source files hold no user text: the apps read theirs from a JSON file)."""
 
 from __future__ import annotations
 

@@ -10,13 +10,6 @@ logger = logging.getLogger("app.access")
 
 
 def configure_logging(level: str) -> None:
-    # The JSON lines name no source line, thread or process, so the records need not collect
-    # them: no walk up the stack for the caller on every call (the logging HOWTO's advice on
-    # optimization), about a third of what a request's log line costs.
-    logging.logThreads = False
-    logging.logProcesses = False
-    logging.logMultiprocessing = False
-    logging._srcfile = None
     logging.config.dictConfig(
         {
             "version": 1,
