@@ -48,7 +48,7 @@ def test_every_user_variable_goes_through_its_files_filter() -> None:
                 f"{path}: '{match.group(0)}' must be rendered as "
                 f"{{{{ {match.group(0)} | {expected} }}}}: {line.strip()}"
             )
-    assert uses >= 6  # the README, package.json, pyproject, both project.json files
+    assert uses >= 6  # the README, package.json, pyproject, the project.json partial
 
 
 def test_filters_are_registered_for_templates() -> None:
