@@ -4,6 +4,7 @@
     .venv/bin/python bench/services.py                      # Python and TypeScript, SQLite
     .venv/bin/python bench/services.py --database postgresql --language python
     .venv/bin/python bench/services.py --database mysql --api jsonapi   # other stores, APIs
+    .venv/bin/python bench/services.py --database mongodb   # on the harness's stand-in server
 
 Each stack is generated, installed and started the way the verification harness starts it
 (the container's own migrate command, then the Dockerfile's server command), seeded with 10
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +35,14 @@ sys.path.insert(0, str(ROOT))
 from generator.catalog import default_catalog  # noqa: E402
 from generator.render import plan  # noqa: E402
 from generator.stack import resolve  # noqa: E402
-from tests.harness import SERVICES, _free_port, generate, project_env, stop_server  # noqa: E402
+from tests.harness import (  # noqa: E402
+    SERVICES,
+    Spawned,
+    _free_port,
+    generate,
+    project_env,
+    stop_server,
+)
 
 BARE_ASGI = """
 async def app(scope, receive, send):
@@ -51,10 +60,13 @@ require("node:http").createServer((req, res) => {
 """
 
 
-def _wrk(url: str, seconds: int, connections: int) -> tuple[float, float, int]:
+def _wrk(
+    url: str, seconds: int, connections: int, script: Path | None = None
+) -> tuple[float, float, int]:
     """(requests per second, p99 in ms, non-2xx or socket errors)."""
+    lua = ["-s", str(script)] if script else []
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *lua, url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
@@ -102,22 +114,38 @@ def _start(argv: list[str], cwd: Path, env: dict[str, str], port: int) -> subpro
     raise RuntimeError(f"{' '.join(argv)} did not answer on port {port}")
 
 
-# Per API type: how to create an item (content type, body for a name), and a page of ten.
-APIS = {
+# Per API type: how to create an item (content type, path, body for a name), and a page of ten
+# (its path, and for GraphQL the body wrk POSTs through a script).
+GRAPHQL_CREATE = "mutation($input: CreateItemInput!) { createItem(input: $input) { id } }"
+GRAPHQL_PAGE = "{ items(first: 10) { totalCount edges { node { id name description } } } }"
+APIS: dict[str, tuple[str, str, Callable[[str], str], str, str | None]] = {
     "rest": (
         "application/json",
+        "/items",
         lambda name: json.dumps({"name": name}),
         "/items?limit=10",
+        None,
     ),
     "jsonapi": (
         "application/vnd.api+json",
+        "/items",
         lambda name: json.dumps({"data": {"type": "items", "attributes": {"name": name}}}),
         "/items?page%5Blimit%5D=10",
+        None,
     ),
     "xml": (
         "application/xml",
+        "/items",
         lambda name: f"<item><name>{name}</name></item>",
         "/items?limit=10",
+        None,
+    ),
+    "graphql": (
+        "application/json",
+        "/graphql",
+        lambda name: json.dumps({"query": GRAPHQL_CREATE, "variables": {"input": {"name": name}}}),
+        "/graphql",
+        json.dumps({"query": GRAPHQL_PAGE}),
     ),
 }
 
@@ -136,16 +164,28 @@ def bench_stack(
         },
         no_input=True,
     )
-    content_type, create_body, list_path = APIS[api]
+    content_type, create_path, create_body, list_path, list_body = APIS[api]
+    script = work / f"{language}-{api}.lua"
+    if list_body is not None:  # wrk sends a POST through a Lua script
+        script.write_text(
+            'wrk.method = "POST"\n'
+            f'wrk.headers["content-type"] = "{content_type}"\n'
+            f"wrk.body = {json.dumps(list_body)}\n"
+        )
     _, context = plan(stack, catalog)
     harness = context["data"]["harness"]
     project = generate(stack, catalog, work)
     extra: dict[str, str] = {}
     service = next((SERVICES[s] for s in harness.get("services", []) if SERVICES[s].setup), None)
+    # MongoDB and DynamoDB cannot be installed here: the harness's stand-ins (nx-27017, moto),
+    # started for the run, which the figures then partly measure.
+    stand_in = next((SERVICES[s] for s in harness.get("services", []) if SERVICES[s].spawn), None)
+    spawned = Spawned(stand_in) if stand_in else None
     name = f"bench_{language}"
-    if service and service.setup:
+    if (service and service.setup) or spawned:
+        db_name = service.setup(name) if service and service.setup else name
         extra = {
-            k: v.format(database=service.setup(name), port=0)
+            k: v.format(database=db_name, port=spawned.port if spawned else 0)
             for k, v in harness.get("env", {}).items()
         }
     env = project_env(extra, harness.get("runtime"))
@@ -181,14 +221,25 @@ def bench_stack(
                     if kind == "app" and round_ == 0:
                         for i in range(10):
                             request = urllib.request.Request(
-                                f"{base}/items", data=create_body(f"item {i}").encode(),
+                                f"{base}{create_path}", data=create_body(f"item {i}").encode(),
                                 headers={"content-type": content_type},
                             )  # fmt: skip
                             urllib.request.urlopen(request).close()
+                        # The page must be a real answer (GraphQL reports errors with a 200).
+                        request = urllib.request.Request(
+                            base + list_path,
+                            data=list_body.encode() if list_body else None,
+                            headers={"content-type": content_type},
+                        )
+                        with urllib.request.urlopen(request) as answer:
+                            page = answer.read().decode()
+                        if b'"errors"' in page.encode() or "item 9" not in page:
+                            raise RuntimeError(f"{list_path} did not list the items: {page[:200]}")
                     paths = ["/healthz", list_path] if kind == "app" else ["/healthz"]
                     for path in paths:
                         before = _rss_mib(proc.pid)
-                        result = _wrk(base + path, args.seconds, args.connections)
+                        lua = script if path == list_path and list_body is not None else None
+                        result = _wrk(base + path, args.seconds, args.connections, lua)
                         figures.setdefault(f"{kind} {path}", []).append(
                             (*result, before, _rss_mib(proc.pid))
                         )
@@ -215,6 +266,8 @@ def bench_stack(
     finally:
         if service and service.teardown:
             service.teardown(name)
+        if spawned:
+            spawned.stop()
 
 
 def _median(values: list[float]) -> float:
@@ -225,7 +278,11 @@ def _median(values: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--language", action="append", choices=["python", "typescript"])
-    parser.add_argument("--database", default="sqlite", choices=["sqlite", "postgresql", "mysql"])
+    parser.add_argument(
+        "--database",
+        default="sqlite",
+        choices=["sqlite", "postgresql", "mysql", "mongodb", "dynamodb"],
+    )
     parser.add_argument("--api", default="rest", choices=sorted(APIS))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
