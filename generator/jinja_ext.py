@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from typing import Any
 
 from jinja2 import Environment
@@ -25,9 +27,78 @@ def quote(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def unit_services(compose: dict[str, Any], units: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """A compose file (``key``: ``compose`` or ``compose_prod``) for a project of units.
+
+    One unit at the project's root (a monolith) gets ``compose`` as it is. Several: each unit
+    owns the services that build its image (``build`` in its own ``compose``: the app, its
+    migrate step), renamed after it (``app`` -> ``<unit>``, ``migrate`` -> ``<unit>-migrate``)
+    and built from its folder; the rest (the stores) are the project's, once. A host port
+    another service already publishes is moved to the next free one, so every service can
+    run at once."""
+    if len(units) == 1 and not units[0]["prefix"]:
+        return compose
+    owned: dict[str, list[tuple[dict[str, Any], dict[str, str]]]] = {}
+    for unit in units:
+        services = unit["data"].get("compose", {}).get("services", {})
+        names = sorted(n for n, s in services.items() if "build" in s)
+        renames = {n: unit["name"] if n == "app" else f"{unit['name']}-{n}" for n in names}
+        for name in names:
+            owned.setdefault(name, []).append((unit, renames))
+    result = {k: copy.deepcopy(v) for k, v in compose.items() if k != "services"}
+    services: dict[str, Any] = {}
+    for name, service in compose.get("services", {}).items():
+        if name not in owned:
+            services[name] = copy.deepcopy(service)
+    taken = {_host_port(p) for s in services.values() for p in s.get("ports", [])} - {None}
+    for unit in units:
+        for name, service in unit["data"].get(key, {}).get("services", {}).items():
+            renames = next((r for u, r in owned.get(name, []) if u is unit), None)
+            if renames is None:
+                continue
+            services[renames[name]] = _unit_service(service, unit, renames, taken)
+    result["services"] = dict(sorted(services.items()))
+    return result
+
+
+PORT = re.compile(r"(?:(.*):)?(\d+):(\d+)")
+
+
+def _host_port(port: object) -> int | None:
+    match = PORT.fullmatch(str(port))
+    return int(match.group(2)) if match else None
+
+
+def _unit_service(
+    service: dict[str, Any], unit: dict[str, Any], renames: dict[str, str], taken: set[int]
+) -> dict[str, Any]:
+    ours = copy.deepcopy(service)
+    if ours.get("build") == ".":
+        ours["build"] = f"./{unit['prefix']}" if unit["prefix"] else "."
+    if isinstance(ours.get("depends_on"), dict):
+        ours["depends_on"] = {renames.get(k, k): v for k, v in ours["depends_on"].items()}
+    if "ports" in ours:
+        ours["ports"] = [_free(port, taken) for port in ours["ports"]]
+    return ours
+
+
+def _free(port: object, taken: set[int]) -> object:
+    """``[ADDRESS:]HOST:CONTAINER`` with the first host port from HOST up that no other
+    service publishes (and now taken)."""
+    match = PORT.fullmatch(str(port))
+    if not match:
+        return port
+    address, host, inside = match.group(1), int(match.group(2)), match.group(3)
+    while host in taken:
+        host += 1
+    taken.add(host)
+    return f"{address + ':' if address else ''}{host}:{inside}"
+
+
 class StackgenExtension(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.filters["to_yaml"] = to_yaml
         environment.filters["quote"] = quote
+        environment.filters["unit_services"] = unit_services
         environment.filters.update(FILTERS)

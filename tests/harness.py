@@ -36,7 +36,7 @@ from tests.store_proxy import StoreProxy
 
 PASSED, FAILED, NOT_RUN = "passed", "failed", "not run"
 APP_STEPS = ("install", "lint", "types", "tests", "serve", "fuzz")
-SERVED = ("tests", "serve", "fuzz", "invoke")  # the steps that talk to the stores
+SERVED = ("tests", "serve", "fuzz", "invoke", "grpc client")  # the steps that talk to the stores
 SERVE_TIMEOUT = 60
 FUZZ_EXAMPLES = "25"
 BIN = Path(sys.executable).parent  # validators come from stackgen's own test extra
@@ -211,8 +211,15 @@ class Spawned:
 
 
 def required_services(stack: Stack, catalog: Catalog) -> list[Service]:
+    """The servers any unit of the stack is tested against, each once."""
     _, context = plan(stack, catalog)
-    return [SERVICES[name] for name in context["data"].get("harness", {}).get("services", [])]
+    names = (n for u in context["data"]["units"] for n in _harness(u).get("services", []))
+    return [SERVICES[name] for name in dict.fromkeys(names)]
+
+
+def _harness(unit: dict[str, Any]) -> dict[str, Any]:
+    harness: dict[str, Any] = unit["data"].get("harness", {})
+    return harness
 
 
 def missing_services(stack: Stack, catalog: Catalog) -> list[Service]:
@@ -324,12 +331,13 @@ def generate(stack: Stack, catalog: Catalog, workdir: Path) -> Path:
 def app_checks(
     stack: Stack, catalog: Catalog, project: Path, *, default_settings: bool = True
 ) -> list[Step]:
-    """install, lint, types, tests: the project's own commands, against real servers.
-    ``default_settings`` False leaves out the second test run with the README's plain
-    command (CI runs it once per language and set of stores)."""
+    """install, lint, types, tests, then serve and fuzz (or invoke): each unit's own
+    commands in its folder, against real servers. ``default_settings`` False leaves out the
+    second test run with the README's plain command (CI runs it once per language and set of
+    stores). A project of several units names each step after its unit (``items: tests``)."""
     _, context = plan(stack, catalog)
-    harness = context["data"].get("harness", {})
-    commands: dict[str, list[str]] = harness.get("steps", {})
+    units = context["data"]["units"]
+    several = len(units) > 1 or bool(units[0]["prefix"])
     services = required_services(stack, catalog)
     down = [s.name for s in services if not s.is_up()]
     if down:
@@ -353,56 +361,16 @@ def app_checks(
         # The primary store, which the serve step's outage drill takes away (none for SQLite).
         primary = SERVICES.get(stack.selections["database"][0])
         store_port = (port if primary.spawn else primary.port) if primary else 0
-        extra = {
-            k: v.format(database=database, port=port) for k, v in harness.get("env", {}).items()
-        }
-        runtime = harness.get("runtime")
-        env = project_env(extra, runtime)
-        # Also the README's plain test command, without the server's URL, where the project
-        # has a default that needs no server (Python's tests fall back to a SQLite file).
-        default_settings = default_settings and extra and not context["data"].get("database_server")
-        for name in APP_STEPS:
-            if (
-                name == "tests"
-                and default_settings
-                and "tests" in commands
-                and steps[0].status == PASSED
-            ):
-                steps.append(
-                    _run(
-                        "tests (default settings)",
-                        commands[name],
-                        project,
-                        project_env({}, runtime),
-                    )
-                )
-            if name == "serve" and harness.get("invoke"):
-                # A function has no server of its own: its deployable package is built and
-                # checked, and its entry point invoked with events as the Lambda runtime
-                # invokes it, after the container's migrate command; then (below) it is served
-                # and fuzzed through the project's loopback API Gateway.
-                if harness.get("package"):
-                    steps.append(_package(harness["package"], project, env, steps))
-                steps.append(_invoke(harness["invoke"], context["data"], project, env, steps))
-            if name == "serve":
-                migrate = context["data"].get("container", {}).get("migrate")
-                fuzz = {
-                    "checks": harness.get("fuzz_checks", "all"),
-                    "fuzz_path": harness.get("fuzz_path", "/openapi.json"),
-                    "hooks": harness.get("fuzz_hooks"),
-                }
-                served = _serve_and_fuzz(
-                    harness.get("serve"), migrate, project, env, steps, store_port, **fuzz
-                )
-                steps.extend(served)
-                break
-            if name not in commands:
-                steps.append(Step(name, NOT_RUN, "not run: the language layer declares no command"))
-                continue
-            if steps and steps[0].status != PASSED:
-                steps.append(Step(name, NOT_RUN, "not run: install failed"))
-                continue
-            steps.append(_run(name, commands[name], project, env))
+        for unit in units:
+            folder = project / unit["prefix"] if unit["prefix"] else project
+            ran = _unit_checks(
+                unit["data"], folder, database, port, store_port, default_settings=default_settings
+            )
+            if several:
+                ran = [
+                    Step(f"{unit['name']}: {s.name}", s.status, s.detail, s.seconds) for s in ran
+                ]
+            steps.extend(ran)
     finally:
         for server in spawned:
             server.stop()
@@ -414,9 +382,70 @@ def app_checks(
         # Passed on a compatible server is not passed on the real one: the report says which.
         on = f" (on {', '.join(stand_ins)})"
         steps = [
-            Step(s.name + on, s.status, s.detail, s.seconds) if s.name in SERVED else s
+            Step(s.name + on, s.status, s.detail, s.seconds)
+            if s.name.rpartition(": ")[2] in SERVED
+            else s
             for s in steps
         ]
+    return steps
+
+
+def _unit_checks(
+    data: dict[str, Any],
+    project: Path,
+    database: str,
+    port: int,
+    store_port: int,
+    *,
+    default_settings: bool,
+) -> list[Step]:
+    """One unit's steps, in its folder (``project``), from its own harness data."""
+    harness = data.get("harness", {})
+    commands: dict[str, list[str]] = harness.get("steps", {})
+    steps: list[Step] = []
+    extra = {k: v.format(database=database, port=port) for k, v in harness.get("env", {}).items()}
+    runtime = harness.get("runtime")
+    env = project_env(extra, runtime)
+    # Also the README's plain test command, without the server's URL, where the project
+    # has a default that needs no server (Python's tests fall back to a SQLite file).
+    default_settings = default_settings and bool(extra) and not data.get("database_server")
+    for name in APP_STEPS:
+        if (
+            name == "tests"
+            and default_settings
+            and "tests" in commands
+            and steps[0].status == PASSED
+        ):
+            steps.append(
+                _run("tests (default settings)", commands[name], project, project_env({}, runtime))
+            )
+        if name == "serve" and harness.get("invoke"):
+            # A function has no server of its own: its deployable package is built and
+            # checked, and its entry point invoked with events as the Lambda runtime
+            # invokes it, after the container's migrate command; then (below) it is served
+            # and fuzzed through the project's loopback API Gateway.
+            if harness.get("package"):
+                steps.append(_package(harness["package"], project, env, steps))
+            steps.append(_invoke(harness["invoke"], data, project, env, steps))
+        if name == "serve":
+            migrate = data.get("container", {}).get("migrate")
+            fuzz = {
+                "checks": harness.get("fuzz_checks", "all"),
+                "fuzz_path": harness.get("fuzz_path", "/openapi.json"),
+                "hooks": harness.get("fuzz_hooks"),
+            }
+            served = _serve_and_fuzz(
+                harness.get("serve"), migrate, project, env, steps, store_port, **fuzz
+            )
+            steps.extend(served)
+            break
+        if name not in commands:
+            steps.append(Step(name, NOT_RUN, "not run: the language layer declares no command"))
+            continue
+        if steps and steps[0].status != PASSED:
+            steps.append(Step(name, NOT_RUN, "not run: install failed"))
+            continue
+        steps.append(_run(name, commands[name], project, env))
     return steps
 
 
@@ -635,6 +664,8 @@ def _serve_and_fuzz(
     start = time.monotonic()
     port = _free_port()
     env = {**env, "PORT": str(port), "ENVIRONMENT": "development", **SLOW_CLIENT_LIMITS}
+    if "GRPC_PORT" in env:  # a port the independent gRPC client can be told (tests pick any)
+        env["GRPC_PORT"] = str(_free_port())
     proxy = StoreProxy(store_port) if store_port else None
     if proxy:
         # The app reaches its store only through the proxy.
@@ -688,11 +719,27 @@ def _serve(
         if hooks:
             env = {**env, "SCHEMATHESIS_HOOKS": str(Path(__file__).with_name(hooks))}
         steps.append(_run("fuzz", fuzz, project, env))
+        if "GRPC_PORT" in env:
+            steps.append(_grpc_client(f"127.0.0.1:{env['GRPC_PORT']}"))
         if proxy:
             steps.append(_outage(base, fuzz_path, proxy, log))
         return steps
     finally:
         stop_server(server)
+
+
+def _grpc_client(target: str) -> Step:
+    """The gRPC API through a client built from the server's reflection alone
+    (tests/grpc_client.py), as grpcurl or Postman would see it."""
+    from tests import grpc_client  # grpcio: imported only where a stack serves gRPC
+
+    start = time.monotonic()
+    try:
+        grpc_client.check(target)
+    except Exception as exc:  # a mismatch, or a gRPC error the client did not expect
+        detail = f"{target}: {type(exc).__name__}: {exc}"
+        return Step("grpc client", FAILED, detail, time.monotonic() - start)
+    return Step("grpc client", PASSED, "", time.monotonic() - start)
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
@@ -750,7 +797,11 @@ def _described_as_named(base: str, fuzz_path: str, project: Path) -> Step:
         document = None
     if not (isinstance(document, dict) and "openapi" in document):
         return Step("openapi title", PASSED, "not an OpenAPI document: nothing to compare")
-    answers = yaml.safe_load((project / ".stackgen.yml").read_text(encoding="utf-8"))["answers"]
+    # The record is at the project's root; a unit's folder may lie below it.
+    record = next(
+        d / ".stackgen.yml" for d in (project, *project.parents) if (d / ".stackgen.yml").exists()
+    )
+    answers = yaml.safe_load(record.read_text(encoding="utf-8"))["answers"]
     info = document.get("info", {})
     served = (info.get("title"), info.get("description"))
     if status != 200 or served != (answers["name"], answers["description"]):

@@ -1,5 +1,6 @@
 """The harness's own checks can fail: a served API document titled with other text than the
-project was made with, and a config file its schema refuses, are each reported as failed."""
+project was made with, a config file its schema refuses, and a gRPC server whose reflection
+does not describe the item service are each reported as failed."""
 
 from __future__ import annotations
 
@@ -85,3 +86,25 @@ def test_a_file_its_schema_refuses_fails_the_in_process_check(tmp_path) -> None:
     assert failed.status == FAILED
     assert "version" in failed.detail
     assert _check_jsonschema("missing", [*argv, str(tmp_path / "none.yml")]).status == FAILED
+
+
+def test_a_grpc_server_that_does_not_describe_the_item_service_fails_the_client() -> None:
+    """The independent gRPC client goes by reflection alone: a server whose reflection does
+    not list items.v1.ItemService fails the step, naming what it lists."""
+    from concurrent import futures
+
+    import grpc
+    from grpc_reflection.v1alpha import reflection
+
+    from tests.harness import _grpc_client
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    reflection.enable_server_reflection(["grpc.health.v1.Health", reflection.SERVICE_NAME], server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        step = _grpc_client(f"127.0.0.1:{port}")
+    finally:
+        server.stop(grace=None)
+    assert step.status == FAILED
+    assert "reflection lists" in step.detail and "grpc.health.v1.Health" in step.detail

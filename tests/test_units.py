@@ -279,23 +279,24 @@ def test_a_unit_file_may_include_a_project_layer_partial(catalog, tmp_path) -> N
     assert (tmp_path / "out" / "services/reports/NOTE.md").read_text() == "for reports\n"
 
 
+def _render_pair(catalog, tmp_path: Path, infrastructure: str) -> Path:
+    """The two-service architecture on PostgreSQL and gRPC (HTTP and HTTP/2 ports), rendered."""
+    flags = {
+        "name": "Shop",
+        "architecture": "pair",
+        "database": ["postgresql"],
+        "infrastructure": infrastructure,
+        "api": "grpc",
+    }
+    render(resolve(catalog, flags=flags, no_input=True), catalog, tmp_path / "pair")
+    return tmp_path / "pair"
+
+
 def test_kubernetes_runs_each_service_of_its_own(catalog, tmp_path) -> None:
     """The platform layer reads data.units: each HTTP service gets a Deployment, Service,
     PodDisruptionBudget, migration Job and NetworkPolicies named after it, running its own
     image on its own ports, and the manifests pass kubernetes-validate --strict."""
-    stack = resolve(
-        catalog,
-        flags={
-            "name": "Shop",
-            "architecture": "pair",
-            "database": ["postgresql"],
-            "infrastructure": "kubernetes",
-            "api": "grpc",
-        },
-        no_input=True,
-    )
-    render(stack, catalog, tmp_path / "pair")
-    k8s = tmp_path / "pair" / "deploy" / "k8s"
+    k8s = _render_pair(catalog, tmp_path, "kubernetes") / "deploy" / "k8s"
     docs = [d for f in sorted(k8s.glob("*.yaml")) for d in yaml.safe_load_all(f.read_text()) if d]
     by_kind: dict[str, list[str]] = {}
     for doc in docs:
@@ -338,3 +339,60 @@ def test_kubernetes_runs_each_service_of_its_own(catalog, tmp_path) -> None:
         timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_compose_runs_each_service_of_its_own(catalog, tmp_path) -> None:
+    """compose.yaml and the production override read data.units: each HTTP service's app and
+    migrate step are its own services, built from its folder, started after its own
+    migration, on host ports no other service takes; the stores are there once. Both files
+    pass the Compose specification's schema."""
+    root = _render_pair(catalog, tmp_path, "docker-compose")
+    dev = yaml.safe_load((root / "compose.yaml").read_text())
+    prod = yaml.safe_load((root / "deploy" / "compose.prod.yaml").read_text())
+    assert sorted(dev["services"]) == ["db", "items", "items-migrate", "reports", "reports-migrate"]
+    assert sorted(prod["services"]) == sorted(dev["services"])
+    for unit in ("items", "reports"):
+        service, migrate = dev["services"][unit], dev["services"][f"{unit}-migrate"]
+        assert service["build"] == migrate["build"] == f"./services/{unit}"
+        assert service["depends_on"] == {
+            f"{unit}-migrate": {"condition": "service_completed_successfully"}
+        }
+        assert migrate["depends_on"] == {"db": {"condition": "service_healthy"}}
+        assert prod["services"][unit]["environment"]["ENVIRONMENT"] == "production"
+    hosts = [p.split(":")[-2] for s in dev["services"].values() for p in s.get("ports", [])]
+    assert len(hosts) == len(set(hosts)) == 5, hosts  # db; HTTP and gRPC of each service
+    assert dev["services"]["items"]["ports"] == ["8000:8000", "50051:50051"]
+    assert dev["services"]["reports"]["ports"] == ["8001:8000", "50052:50051"]
+    for path in (root / "compose.yaml", root / "deploy" / "compose.prod.yaml"):
+        proc = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "check-jsonschema"),
+                "--builtin-schema",
+                "vendor.compose-spec",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.slow
+def test_the_harness_checks_every_unit_in_its_own_folder(catalog, tmp_path) -> None:
+    """The verification harness runs each unit's own commands in the unit's folder - install,
+    lint, types, tests, serve and fuzz - and names each step after its unit."""
+    from tests.harness import APP_STEPS, PASSED, check_stack
+
+    stack = resolve(
+        catalog,
+        flags={"name": "Shop", "architecture": "pair", "database": ["sqlite"]},
+        no_input=True,
+    )
+    outcome = check_stack(stack, catalog, tmp_path, config=False)
+    names = [step.name for step in outcome.steps]
+    for unit in ("items", "reports"):
+        for step in APP_STEPS:
+            assert f"{unit}: {step}" in names, names
+    failed = [f"{s.name}: {s.detail}" for s in outcome.steps if s.status != PASSED]
+    assert not failed, "\n".join(failed)
