@@ -78,6 +78,8 @@ def _wrk(
     errors = sum(map(int, sockets.groups())) if sockets else 0
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors += int(non_2xx.group(1)) if non_2xx else 0
+    in_body = re.search(r"Answers with errors: (\d+)", out)  # GraphQL's come with a 200
+    errors += int(in_body.group(1)) if in_body else 0
     return rps, float(p99.group(1)) * unit, errors  # type: ignore[union-attr]
 
 
@@ -116,6 +118,20 @@ def _start(argv: list[str], cwd: Path, env: dict[str, str], port: int) -> subpro
 
 # Per API type: how to create an item (content type, path, body for a name), and a page of ten
 # (its path, and for GraphQL the body wrk POSTs through a script).
+# Each wrk thread counts the answers whose body holds GraphQL errors; the total is printed.
+COUNT_GRAPHQL_ERRORS = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) errors = 0 end
+function response(status, headers, body)
+  if string.find(body, '"errors"', 1, true) then errors = errors + 1 end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("errors") end
+  io.write(string.format("Answers with errors: %d\\n", total))
+end
+"""
 GRAPHQL_CREATE = "mutation($input: CreateItemInput!) { createItem(input: $input) { id } }"
 GRAPHQL_PAGE = "{ items(first: 10) { totalCount edges { node { id name description } } } }"
 APIS: dict[str, tuple[str, str, Callable[[str], str], str, str | None]] = {
@@ -170,7 +186,7 @@ def bench_stack(
         script.write_text(
             'wrk.method = "POST"\n'
             f'wrk.headers["content-type"] = "{content_type}"\n'
-            f"wrk.body = {json.dumps(list_body)}\n"
+            f"wrk.body = {json.dumps(list_body)}\n" + COUNT_GRAPHQL_ERRORS
         )
     _, context = plan(stack, catalog)
     harness = context["data"]["harness"]

@@ -30,12 +30,15 @@ def quote(value: str) -> str:
 def unit_services(compose: dict[str, Any], units: list[dict[str, Any]], key: str) -> dict[str, Any]:
     """A compose file (``key``: ``compose`` or ``compose_prod``) for a project of units.
 
-    One unit at the project's root (a monolith) gets ``compose`` as it is. Several: each unit
-    owns the services that build its image (``build`` in its own ``compose``: the app, its
-    migrate step), renamed after it (``app`` -> ``<unit>``, ``migrate`` -> ``<unit>-migrate``)
-    and built from its folder; the rest (the stores) are the project's, once. A host port
-    another service already publishes is moved to the next free one, so every service can
-    run at once."""
+    One unit at the project's root (a monolith) gets ``compose`` as it is. Several: the
+    services a unit's own ``compose`` builds from its folder (``build``: the app, its migrate
+    step) are its own, renamed after it (``app`` -> ``<unit>``, ``migrate`` ->
+    ``<unit>-migrate``) and built from its folder - for a unit with an image (an HTTP service;
+    a worker or a function has no Dockerfile, so none); the rest (the stores) are the
+    project's, once. A host port another service already publishes moves to the next free
+    one, so every service can run at once. The units' migrate steps run one after another, in
+    the units' order: until each unit owns its data they share one database and its migration
+    history. Two services given one name is an error naming it."""
     if len(units) == 1 and not units[0]["prefix"]:
         return compose
     owned: dict[str, list[tuple[dict[str, Any], dict[str, str]]]] = {}
@@ -51,12 +54,23 @@ def unit_services(compose: dict[str, Any], units: list[dict[str, Any]], key: str
         if name not in owned:
             services[name] = copy.deepcopy(service)
     taken = {_host_port(p) for s in services.values() for p in s.get("ports", [])} - {None}
+    previous_migrate = ""
     for unit in units:
+        if unit["kind"] != "http-service":
+            continue
         for name, service in unit["data"].get(key, {}).get("services", {}).items():
             renames = next((r for u, r in owned.get(name, []) if u is unit), None)
             if renames is None:
                 continue
-            services[renames[name]] = _unit_service(service, unit, renames, taken)
+            if renames[name] in services:
+                raise ValueError(f"compose: unit {unit['name']!r} makes a second {renames[name]!r}")
+            ours = _unit_service(service, unit, renames, taken)
+            if name == "migrate":
+                if previous_migrate:
+                    after = {"condition": "service_completed_successfully"}
+                    ours["depends_on"] = {**ours.get("depends_on", {}), previous_migrate: after}
+                previous_migrate = renames[name]
+            services[renames[name]] = ours
     result["services"] = dict(sorted(services.items()))
     return result
 

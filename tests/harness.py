@@ -342,7 +342,8 @@ def app_checks(
     down = [s.name for s in services if not s.is_up()]
     if down:
         reason = f"not run: {', '.join(down)} is not reachable"
-        return [Step(name, NOT_RUN, reason) for name in APP_STEPS]
+        names = [f"{u['name']}: {n}" if several else n for u in units for n in APP_STEPS]
+        return [Step(name, NOT_RUN, reason) for name in names]
     databases: dict[str, str] = {}
     spawned: list[Spawned] = []
     steps: list[Step] = []
@@ -433,6 +434,8 @@ def _unit_checks(
                 "checks": harness.get("fuzz_checks", "all"),
                 "fuzz_path": harness.get("fuzz_path", "/openapi.json"),
                 "hooks": harness.get("fuzz_hooks"),
+                # The unit serves gRPC (its harness env names the port), not the shell's env.
+                "grpc": "GRPC_PORT" in harness.get("env", {}),
             }
             served = _serve_and_fuzz(
                 harness.get("serve"), migrate, project, env, steps, store_port, **fuzz
@@ -640,6 +643,7 @@ def _serve_and_fuzz(
     checks: str = "all",
     fuzz_path: str = "/openapi.json",
     hooks: str | None = None,
+    grpc: bool = False,
 ) -> list[Step]:
     """Run the app the way it is deployed (built, migrated by the container's own migrate
     command), wait for /readyz, then test it against its OpenAPI document with schemathesis:
@@ -664,7 +668,7 @@ def _serve_and_fuzz(
     start = time.monotonic()
     port = _free_port()
     env = {**env, "PORT": str(port), "ENVIRONMENT": "development", **SLOW_CLIENT_LIMITS}
-    if "GRPC_PORT" in env:  # a port the independent gRPC client can be told (tests pick any)
+    if grpc:  # a port the independent gRPC client can be told (the tests pick any)
         env["GRPC_PORT"] = str(_free_port())
     proxy = StoreProxy(store_port) if store_port else None
     if proxy:
@@ -672,7 +676,9 @@ def _serve_and_fuzz(
         here, there = f"127.0.0.1:{store_port}", f"127.0.0.1:{proxy.port}"
         env = {name: value.replace(here, there) for name, value in env.items()}
     try:
-        return _serve(serve, migrate, project, env, port, proxy, start, checks, fuzz_path, hooks)
+        return _serve(
+            serve, migrate, project, env, port, proxy, start, checks, fuzz_path, hooks, grpc
+        )
     finally:
         if proxy:
             proxy.close()
@@ -689,6 +695,7 @@ def _serve(
     checks: str,
     fuzz_path: str,
     hooks: str | None,
+    grpc: bool,
 ) -> list[Step]:
     if failed := _prepare("serve", serve, migrate, project, env):
         return [failed, Step("fuzz", NOT_RUN, "not run: the app did not start")]
@@ -719,7 +726,7 @@ def _serve(
         if hooks:
             env = {**env, "SCHEMATHESIS_HOOKS": str(Path(__file__).with_name(hooks))}
         steps.append(_run("fuzz", fuzz, project, env))
-        if "GRPC_PORT" in env:
+        if grpc:
             steps.append(_grpc_client(f"127.0.0.1:{env['GRPC_PORT']}"))
         if proxy:
             steps.append(_outage(base, fuzz_path, proxy, log))

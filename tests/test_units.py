@@ -357,7 +357,12 @@ def test_compose_runs_each_service_of_its_own(catalog, tmp_path) -> None:
         assert service["depends_on"] == {
             f"{unit}-migrate": {"condition": "service_completed_successfully"}
         }
-        assert migrate["depends_on"] == {"db": {"condition": "service_healthy"}}
+        # The migrate steps share one database until each service owns its data: one at a time.
+        after = {
+            "items": {},
+            "reports": {"items-migrate": {"condition": "service_completed_successfully"}},
+        }
+        assert migrate["depends_on"] == {"db": {"condition": "service_healthy"}, **after[unit]}
         assert prod["services"][unit]["environment"]["ENVIRONMENT"] == "production"
     hosts = [p.split(":")[-2] for s in dev["services"].values() for p in s.get("ports", [])]
     assert len(hosts) == len(set(hosts)) == 5, hosts  # db; HTTP and gRPC of each service
@@ -396,3 +401,14 @@ def test_the_harness_checks_every_unit_in_its_own_folder(catalog, tmp_path) -> N
             assert f"{unit}: {step}" in names, names
     failed = [f"{s.name}: {s.detail}" for s in outcome.steps if s.status != PASSED]
     assert not failed, "\n".join(failed)
+
+
+def test_compose_builds_no_image_for_a_unit_without_one(catalog, tmp_path) -> None:
+    """A worker has no Dockerfile: compose runs the service beside it and the stores, and no
+    service built from the worker's folder."""
+    flags = {"name": "Shop", "architecture": "duo", "database": ["postgresql"]}
+    render(resolve(catalog, flags=flags, no_input=True), catalog, tmp_path / "duo")
+    dev = yaml.safe_load((tmp_path / "duo" / "compose.yaml").read_text())
+    assert sorted(dev["services"]) == ["api", "api-migrate", "db"]
+    assert dev["services"]["api"]["build"] == "./services/api"
+    assert not (tmp_path / "duo" / "workers" / "jobs" / "Dockerfile").exists()

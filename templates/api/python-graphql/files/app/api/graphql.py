@@ -7,10 +7,11 @@ import asyncio
 import base64
 import binascii
 import sys
-from collections.abc import Awaitable
+from collections import OrderedDict
+from collections.abc import Awaitable, Iterator
 from datetime import datetime
 from http import HTTPStatus
-from typing import Annotated, Any, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Self, TypeVar
 
 import strawberry
 from graphql import GraphQLError, build_schema, lexicographic_sort_schema, print_schema
@@ -21,9 +22,10 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
+    SchemaExtension,
 )
 from strawberry.fastapi import BaseContext
+from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionContext
 
 from app.core import outage
@@ -45,8 +47,11 @@ MAX_DEPTH = 6
 MAX_ALIASES = 15
 MAX_TOKENS = 2000
 # Parsed and validated queries kept for the next request with the same text: clients send the
-# same few queries over and over, and validating one costs more than running it.
+# same few queries over and over, and validating one costs more than running it. Only short
+# ones: the token limit counts a 1 MiB string literal as one token, and 256 of those would be
+# hundreds of megabytes kept.
 CACHED_QUERIES = 256
+CACHED_QUERY_CHARS = 16_384
 
 # The codes clients switch on (`errors[].extensions.code`).
 BAD_USER_INPUT = "BAD_USER_INPUT"
@@ -283,6 +288,45 @@ class ItemSchema(strawberry.Schema):
         super().process_errors(failures, execution_context)
 
 
+def _cacheable(query: str | None) -> bool:
+    return query is not None and len(query) <= CACHED_QUERY_CHARS
+
+
+class ShortQueryParserCache(ParserCache):
+    """Strawberry's parser cache, for queries short enough to keep; it parses the others."""
+
+    def on_parse(self) -> Iterator[None]:
+        if _cacheable(self.execution_context.query):
+            yield from super().on_parse()
+        else:
+            yield
+
+
+class ValidationByText(SchemaExtension):
+    """The validation errors of each recent query, kept by its text and the validation rules,
+    so a repeated query is not validated again (it validates the others). Keyed by the text,
+    not the parsed document: graphql-core counts two documents equal when only their line
+    breaks differ, and their errors' locations are not the same."""
+
+    kept: ClassVar[OrderedDict[tuple[str, tuple[Any, ...]], list[GraphQLError]]] = OrderedDict()
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        query, document = context.query, context.graphql_document
+        if query is not None and _cacheable(query) and document is not None:
+            key = (query, tuple(context.validation_rules))
+            errors = self.kept.get(key)
+            if errors is None:
+                errors = validate_document(context.schema._schema, document, key[1])
+                self.kept[key] = errors
+                if len(self.kept) > CACHED_QUERIES:
+                    self.kept.popitem(last=False)
+            else:
+                self.kept.move_to_end(key)
+            context.pre_execution_errors = list(errors)
+        yield
+
+
 # The limits' validation rules, made once: the validation cache is keyed by the rules as well
 # as the query, and a limiter made per request makes rule classes of its own each time.
 LIMITS = [
@@ -296,8 +340,8 @@ schema = ItemSchema(
     extensions=[
         lambda: AddValidationRules(LIMITS),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: ParserCache(maxsize=CACHED_QUERIES),
-        lambda: ValidationCache(maxsize=CACHED_QUERIES),
+        lambda: ShortQueryParserCache(maxsize=CACHED_QUERIES),
+        ValidationByText,
     ],
 )
 

@@ -6,7 +6,13 @@ import pytest
 from graphql import GraphQLError
 from httpx import AsyncClient
 
-from app.api.graphql import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from app.api.graphql import (
+    CACHED_QUERY_CHARS,
+    MAX_ALIASES,
+    MAX_DEPTH,
+    MAX_TOKENS,
+    ValidationByText,
+)
 from app.api.routes.graphql import coded
 from app.repositories.store import ItemStore
 from tests.factories import create_item
@@ -215,6 +221,23 @@ async def test_too_many_aliases_are_refused(client: AsyncClient) -> None:
     assert codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
     allowed = " ".join(f"a{n}: items {{ totalCount }}" for n in range(MAX_ALIASES))
     assert "errors" not in await graphql(client, f"{{ {allowed} }}")
+
+
+async def test_a_repeated_query_is_validated_once_by_its_own_text(client: AsyncClient) -> None:
+    ValidationByText.kept.clear()
+    query = "{ items(first: 1) { totalCount } }"
+    for _ in range(2):
+        assert "errors" not in await graphql(client, query)
+    assert [text for text, _ in ValidationByText.kept] == [query]
+    # Two queries that differ only in a line break: each error points into its own text.
+    first = await graphql(client, "{ nope }")
+    second = await graphql(client, "{\n nope }")
+    assert first["errors"][0]["locations"] == [{"line": 1, "column": 3}]
+    assert second["errors"][0]["locations"] == [{"line": 2, "column": 2}]
+    # A long query is validated each time, never kept.
+    long_query = "{ items(first: 1) { totalCount } }" + " " * CACHED_QUERY_CHARS
+    assert "errors" not in await graphql(client, long_query)
+    assert long_query not in [text for text, _ in ValidationByText.kept]
 
 
 async def test_too_many_tokens_are_refused(client: AsyncClient) -> None:
