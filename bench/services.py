@@ -5,6 +5,7 @@
     .venv/bin/python bench/services.py --database postgresql --language python
     .venv/bin/python bench/services.py --database mysql --api jsonapi   # other stores, APIs
     .venv/bin/python bench/services.py --database mongodb   # on the harness's stand-in server
+    .venv/bin/python bench/services.py --api grpc   # h2load (apt-get install nghttp2-client)
 
 Each stack is generated, installed and started the way the verification harness starts it
 (the container's own migrate command, then the Dockerfile's server command), seeded with 10
@@ -21,6 +22,7 @@ import argparse
 import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -58,6 +60,59 @@ require("node:http").createServer((req, res) => {
   res.end('{"status":"ok"}');
 }).listen(Number(process.env.PORT), "127.0.0.1");
 """
+
+
+# The gRPC limit: a server of the same library with one method that answers an empty message
+# (Python: grpc.aio under the project's interpreter; TypeScript: @grpc/grpc-js).
+BARE_GRPC_PY = """
+import asyncio, os
+import grpc
+
+async def ping(request, context):
+    return b""
+
+async def main():
+    server = grpc.aio.server()
+    handler = grpc.method_handlers_generic_handler(
+        "bare.Bare", {"Ping": grpc.unary_unary_rpc_method_handler(ping)}
+    )
+    server.add_generic_rpc_handlers((handler,))
+    server.add_insecure_port(f"127.0.0.1:{os.environ['GRPC_PORT']}")
+    await server.start()
+    await server.wait_for_termination()
+
+asyncio.run(main())
+"""
+BARE_GRPC_NODE = """
+const grpc = require("@grpc/grpc-js");
+const same = (bytes) => bytes;
+const ping = { path: "/bare.Bare/Ping", requestStream: false, responseStream: false,
+  requestSerialize: same, requestDeserialize: same, responseSerialize: same,
+  responseDeserialize: same };
+const server = new grpc.Server();
+server.addService({ Ping: ping }, { Ping: (call, done) => done(null, Buffer.alloc(0)) });
+server.bindAsync(`127.0.0.1:${process.env.GRPC_PORT}`, grpc.ServerCredentials.createInsecure(),
+  (error) => { if (error) throw error; });
+"""
+# A page of ten over gRPC: ListItemsRequest{page_size: 10} in gRPC's length-prefixed frame.
+LIST_ITEMS_FRAME = b"\x00\x00\x00\x00\x02\x08\x0a"
+PING_FRAME = b"\x00\x00\x00\x00\x00"
+
+
+def _h2load(url: str, seconds: int, connections: int, body: Path) -> tuple[float, float, int]:
+    """(requests per second, MEAN latency in ms - h2load gives no percentiles -, failed,
+    errored or timed-out requests). gRPC's own status rides in trailers, which h2load does
+    not read: the bench checks a call before and after the load instead."""
+    out = subprocess.run(
+        ["h2load", "-t2", f"-c{connections}", "-m1", f"-D{seconds}", "-d", str(body),
+         "-H", "content-type: application/grpc", "-H", "te: trailers", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out).group(1))  # type: ignore[union-attr]
+    counts = re.search(r"(\d+) failed, (\d+) errored, (\d+) timeout", out)
+    latency = re.search(r"time for request:\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)\s", out)
+    unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}[latency.group(2)]  # type: ignore[union-attr]
+    return rps, float(latency.group(1)) * unit, sum(map(int, counts.groups()))  # type: ignore[union-attr]
 
 
 def _wrk(
@@ -100,7 +155,10 @@ def _children(pid: int) -> list[int]:
     return kids + [g for k in kids for g in _children(k)]
 
 
-def _start(argv: list[str], cwd: Path, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def _start(
+    argv: list[str], cwd: Path, env: dict[str, str], port: int, grpc_port: int = 0
+) -> subprocess.Popen[bytes]:
+    """Start a server; wait for /healthz on ``port`` (or, given ``grpc_port``, for it too)."""
     proc = subprocess.Popen(
         argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -108,8 +166,12 @@ def _start(argv: list[str], cwd: Path, env: dict[str, str], port: int) -> subpro
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return proc
+            if port:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                    pass
+            if grpc_port:
+                socket.create_connection(("127.0.0.1", grpc_port), timeout=1).close()
+            return proc
         except OSError:
             time.sleep(0.2)
     stop_server(proc)
@@ -156,6 +218,8 @@ APIS: dict[str, tuple[str, str, Callable[[str], str], str, str | None]] = {
         "/items?limit=10",
         None,
     ),
+    # Made and listed over gRPC (the port the harness's env names), the page through h2load.
+    "grpc": ("application/grpc", "", lambda name: name, "ListItems", None),
     "graphql": (
         "application/json",
         "/graphql",
@@ -226,15 +290,38 @@ def bench_stack(
         else:
             (project / "bare.cjs").write_text(BARE_NODE)
             bare = [shutil.which("node", path=env["PATH"]) or "node", "bare.cjs"]
+        grpc_port = _free_port() if api == "grpc" else 0
+        if grpc_port:  # the page is a gRPC call; the limit a bare gRPC server of the same library
+            app_env["GRPC_PORT"] = str(grpc_port)
+            (work / "list.bin").write_bytes(LIST_ITEMS_FRAME)
+            (work / "ping.bin").write_bytes(PING_FRAME)
+            if language == "python":
+                (project / "bare_grpc.py").write_text(BARE_GRPC_PY)
+                bare = [str(project / ".venv/bin/python"), "bare_grpc.py"]
+            else:
+                (project / "bare_grpc.cjs").write_text(BARE_GRPC_NODE)
+                bare = [shutil.which("node", path=env["PATH"]) or "node", "bare_grpc.cjs"]
+        target = f"127.0.0.1:{grpc_port}"
         rows = []
         figures: dict[str, list[tuple[float, float, int, float, float]]] = {}
         for round_ in range(args.rounds):
             for kind in ("app", "bare"):
                 argv = start if kind == "app" else [a.format(port=port) for a in bare]
-                proc = _start(argv, project, app_env, port)
+                http_port = 0 if grpc_port and kind == "bare" else port
+                proc = _start(argv, project, app_env, http_port, grpc_port)
                 try:
                     base = f"http://127.0.0.1:{port}"
-                    if kind == "app" and round_ == 0:
+                    if grpc_port and kind == "app":
+                        from tests.grpc_client import call  # grpcio, from the test extra
+
+                        if round_ == 0:
+                            for i in range(10):
+                                call(target, "CreateItem", name=f"item {i}")
+                        # Before every load: the page is a real answer (a status in trailers
+                        # is not something h2load reads).
+                        if len(call(target, "ListItems", page_size=10).items) != 10:
+                            raise RuntimeError("ListItems did not list the ten items")
+                    elif kind == "app" and round_ == 0:
                         for i in range(10):
                             request = urllib.request.Request(
                                 f"{base}{create_path}", data=create_body(f"item {i}").encode(),
@@ -252,28 +339,45 @@ def bench_stack(
                         if b'"errors"' in page.encode() or "item 9" not in page:
                             raise RuntimeError(f"{list_path} did not list the items: {page[:200]}")
                     paths = ["/healthz", list_path] if kind == "app" else ["/healthz"]
+                    if grpc_port and kind == "bare":
+                        paths = ["Ping"]
                     for path in paths:
                         before = _rss_mib(proc.pid)
-                        lua = script if path == list_path and list_body is not None else None
-                        result = _wrk(base + path, args.seconds, args.connections, lua)
+                        if path == "ListItems":
+                            url = f"http://{target}/items.v1.ItemService/ListItems"
+                            result = _h2load(url, args.seconds, args.connections, work / "list.bin")
+                            if len(call(target, "ListItems", page_size=10).items) != 10:
+                                raise RuntimeError("ListItems failed after the load")
+                        elif path == "Ping":
+                            url = f"http://{target}/bare.Bare/Ping"
+                            result = _h2load(url, args.seconds, args.connections, work / "ping.bin")
+                        else:
+                            lua = script if path == list_path and list_body is not None else None
+                            result = _wrk(base + path, args.seconds, args.connections, lua)
                         figures.setdefault(f"{kind} {path}", []).append(
                             (*result, before, _rss_mib(proc.pid))
                         )
                 finally:
                     stop_server(proc)
-        bare_rps = _median([f[0] for f in figures["bare /healthz"]])
+        bare_path = "Ping" if grpc_port else "/healthz"
+        bare_rps = _median([f[0] for f in figures[f"bare {bare_path}"]])
         for path in ("/healthz", list_path):
             runs = figures[f"app {path}"]
             rps, p99 = _median([r[0] for r in runs]), _median([r[1] for r in runs])
             errors = sum(r[2] for r in runs)
             rss = f"{_median([r[3] for r in runs]):.0f} -> {_median([r[4] for r in runs]):.0f}"
+            # gRPC's page against the bare gRPC server; this run has no bare HTTP server.
+            versus = bare_rps if not grpc_port or path == list_path else 0.0
+            ratio = f"{rps / versus:.3f}x" if versus else ""
+            label = f"`{path}`" + (" (mean ms, not p99)" if path == "ListItems" else "")
             rows.append(
-                f"| {language} | {database} | {api} | `{path}` | {rps:,.0f} | {p99:.1f} | "
-                f"{errors} | {rss} | {bare_rps:,.0f} | {rps / bare_rps:.3f}x |"
+                f"| {language} | {database} | {api} | {label} | {rps:,.0f} | {p99:.1f} | "
+                f"{errors} | {rss} | {f'{versus:,.0f}' if versus else ''} | {ratio} |"
             )
-        bare_rss = figures["bare /healthz"]
+        bare_rss = figures[f"bare {bare_path}"]
+        bare_name = "bare gRPC server" if grpc_port else "bare server"
         rows.append(
-            f"| {language} | bare server | | `/healthz` | {bare_rps:,.0f} | "
+            f"| {language} | {bare_name} | | `{bare_path}` | {bare_rps:,.0f} | "
             f"{_median([r[1] for r in bare_rss]):.1f} | {sum(r[2] for r in bare_rss)} | "
             f"{_median([r[3] for r in bare_rss]):.0f} -> {_median([r[4] for r in bare_rss]):.0f}"
             " | | |"
@@ -306,6 +410,8 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench/services.py needs wrk: apt-get install wrk")
+    if args.api == "grpc" and shutil.which("h2load") is None:
+        sys.exit("bench/services.py --api grpc needs h2load: apt-get install nghttp2-client")
     print(f"wrk -t2 -c{args.connections} -d{args.seconds}s, medians of {args.rounds} rounds, "
           "app and bare server alternated:\n")  # fmt: skip
     print("| language | store | API | path | req/s | p99 ms | errors | RSS MiB before -> after "

@@ -34,6 +34,35 @@ def _expect(condition: bool, message: str) -> None:
         raise Mismatch(message)
 
 
+def _method(
+    channel: grpc.Channel,
+    pool: descriptor_pool.DescriptorPool,
+    service: str,
+    name: str,
+    *,
+    stream: bool = False,
+) -> Callable[..., Any]:
+    """A callable taking the request's fields, its messages made from the pool's descriptors."""
+    descriptor = pool.FindServiceByName(service).methods_by_name[name]
+    request = message_factory.GetMessageClass(descriptor.input_type)
+    response = message_factory.GetMessageClass(descriptor.output_type)
+    make = channel.unary_stream if stream else channel.unary_unary
+    rpc = make(
+        f"/{service}/{name}",
+        request_serializer=request.SerializeToString,
+        response_deserializer=response.FromString,
+    )
+    return lambda **fields: rpc(request(**fields), timeout=TIMEOUT)
+
+
+def call(target: str, rpc: str, /, **fields: Any) -> Any:
+    """One call of the item service's method ``rpc``, made from reflection (the bench's)."""
+    with grpc.insecure_channel(target) as channel:
+        grpc.channel_ready_future(channel).result(timeout=TIMEOUT)
+        pool = descriptor_pool.DescriptorPool(ProtoReflectionDescriptorDatabase(channel))
+        return _method(channel, pool, SERVICE, rpc)(**fields)
+
+
 def check(target: str) -> None:
     """Raise ``Mismatch`` (or a gRPC error) naming the first answer that is not as documented."""
     with grpc.insecure_channel(target) as channel:
@@ -44,16 +73,7 @@ def check(target: str) -> None:
         pool = descriptor_pool.DescriptorPool(database)
 
         def method(service: str, name: str, *, stream: bool = False) -> Callable[..., Any]:
-            descriptor = pool.FindServiceByName(service).methods_by_name[name]
-            request = message_factory.GetMessageClass(descriptor.input_type)
-            response = message_factory.GetMessageClass(descriptor.output_type)
-            make = channel.unary_stream if stream else channel.unary_unary
-            rpc = make(
-                f"/{service}/{name}",
-                request_serializer=request.SerializeToString,
-                response_deserializer=response.FromString,
-            )
-            return lambda **fields: rpc(request(**fields), timeout=TIMEOUT)
+            return _method(channel, pool, service, name, stream=stream)
 
         def refused(call: Callable[[], Any], code: grpc.StatusCode, what: str) -> None:
             try:
