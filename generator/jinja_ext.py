@@ -41,26 +41,22 @@ def unit_services(compose: dict[str, Any], units: list[dict[str, Any]], key: str
     history. Two services given one name is an error naming it."""
     if len(units) == 1 and not units[0]["prefix"]:
         return compose
-    owned: dict[str, list[tuple[dict[str, Any], dict[str, str]]]] = {}
-    for unit in units:
+
+    def built(unit: dict[str, Any]) -> list[str]:
         services = unit["data"].get("compose", {}).get("services", {})
-        names = sorted(n for n, s in services.items() if "build" in s)
-        renames = {n: unit["name"] if n == "app" else f"{unit['name']}-{n}" for n in names}
-        for name in names:
-            owned.setdefault(name, []).append((unit, renames))
+        return sorted(n for n, s in services.items() if "build" in s)
+
+    owned = {name for unit in units for name in built(unit)}
     result = {k: copy.deepcopy(v) for k, v in compose.items() if k != "services"}
-    services: dict[str, Any] = {}
-    for name, service in compose.get("services", {}).items():
-        if name not in owned:
-            services[name] = copy.deepcopy(service)
+    services = {
+        n: copy.deepcopy(s) for n, s in compose.get("services", {}).items() if n not in owned
+    }
     taken = {_host_port(p) for s in services.values() for p in s.get("ports", [])} - {None}
     previous_migrate = ""
-    for unit in units:
-        if unit["kind"] != "http-service":
-            continue
+    for unit in (u for u in units if u["kind"] == "http-service"):
+        renames = {n: unit["name"] if n == "app" else f"{unit['name']}-{n}" for n in built(unit)}
         for name, service in unit["data"].get(key, {}).get("services", {}).items():
-            renames = next((r for u, r in owned.get(name, []) if u is unit), None)
-            if renames is None:
+            if name not in renames:
                 continue
             if renames[name] in services:
                 raise ValueError(f"compose: unit {unit['name']!r} makes a second {renames[name]!r}")

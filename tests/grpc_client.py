@@ -10,6 +10,7 @@ the service answers a client built from that description alone."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -72,8 +73,7 @@ def check(target: str) -> None:
         _expect({SERVICE, HEALTH} <= services, f"reflection lists {sorted(services)}")
         pool = descriptor_pool.DescriptorPool(database)
 
-        def method(service: str, name: str, *, stream: bool = False) -> Callable[..., Any]:
-            return _method(channel, pool, service, name, stream=stream)
+        method = functools.partial(_method, channel, pool)
 
         def refused(call: Callable[[], Any], code: grpc.StatusCode, what: str) -> None:
             try:
